@@ -1,0 +1,40 @@
+//! Atomic file output: write to a temporary file in the same directory, flush it to disk, then
+//! rename it over the target. A reader (or a crash) sees the old file or the new one, never half.
+
+use crate::error::{Error, Result};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// Writes `path` atomically with the bytes that `fill` produces.
+pub fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let io_err = |e| Error::io(path, e);
+    let tmp = tempfile::Builder::new()
+        .prefix(".msd-tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    {
+        let mut writer = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        fill(&mut writer).map_err(io_err)?;
+        writer.flush().map_err(io_err)?;
+    }
+    tmp.as_file().sync_all().map_err(io_err)?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic(path, |w| w.write_all(bytes))
+}
+
+/// Creates `dir` and its parents, with the path in the error.
+pub fn create_dir_all(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}

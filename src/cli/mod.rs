@@ -1,0 +1,118 @@
+//! Command-line arguments (clap) and their conversion into library configurations.
+
+mod data;
+mod run;
+mod train;
+
+use clap::{Args, Parser, Subcommand};
+use msd_century::data::{DataOptions, DataSource, SplitOptions};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Exit code of a training run that diverged.
+pub const EXIT_DIVERGED: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "msd-century",
+    version,
+    about = "Did a song come out after 2000? Logistic regression from scratch on YearPredictionMSD."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make, inspect or download data.
+    #[command(subcommand)]
+    Data(data::DataCommand),
+    /// Compare the analytic gradient with central finite differences.
+    Gradcheck(train::GradcheckArgs),
+    /// Train a model and write DIR/model.json and DIR/history.csv.
+    Train(train::TrainArgs),
+    /// Loss and accuracy of a model file on the train, validation and test sets.
+    Evaluate(train::EvaluateArgs),
+    /// Probabilities for rows of raw features.
+    Predict(train::PredictArgs),
+    /// The whole study, into an HTML report.
+    Run(run::RunArgs),
+}
+
+/// Options of every command that reads data.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Data file (.txt/.csv, .zip, .gz) or `synthetic` [default: $MSD_DATA, else
+    /// data/YearPredictionMSD.txt.zip or .txt if present, else synthetic]
+    #[arg(long, value_name = "SRC")]
+    pub data: Option<String>,
+    /// Rows of synthetic data [default: 515345]
+    #[arg(long, value_name = "N")]
+    pub rows: Option<usize>,
+    /// Seed of the synthetic data
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub synthetic_seed: u64,
+    /// A song is positive when its year is greater than this
+    #[arg(long, value_name = "Y", default_value_t = 2000)]
+    pub year_threshold: i32,
+    /// Rows (from the top of the file) in the train part [default: 463715 of 515345, else the same fraction]
+    #[arg(long, value_name = "N")]
+    pub train_rows: Option<usize>,
+    /// Train rows moved to validation [default: 50000 of 463715, else the same fraction; 0: none]
+    #[arg(long, value_name = "N")]
+    pub val_rows: Option<usize>,
+    /// Seed of the validation split and of training
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Do not read or write the binary cache beside a text file
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl DataArgs {
+    /// The library's data options; says on stderr when it falls back to synthetic data.
+    pub fn to_options(&self) -> DataOptions {
+        let source = match &self.data {
+            Some(text) => DataSource::parse(text, self.rows, self.synthetic_seed),
+            None => {
+                let (source, fallback) = DataSource::default_source(self.rows, self.synthetic_seed);
+                if fallback {
+                    eprintln!(
+                        "note: no data file given and none under data/: using synthetic MSD-like data"
+                    );
+                }
+                source
+            }
+        };
+        DataOptions {
+            source,
+            split: SplitOptions {
+                year_threshold: self.year_threshold,
+                train_rows: self.train_rows,
+                val_rows: self.val_rows,
+                seed: self.seed,
+            },
+            use_cache: !self.no_cache,
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+/// Runs one command; the exit code is 0 unless the command says otherwise.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Data(cmd) => data::run(cmd),
+        Command::Gradcheck(args) => train::gradcheck(args),
+        Command::Train(args) => train::train(args),
+        Command::Evaluate(args) => train::evaluate(args),
+        Command::Predict(args) => train::predict(args),
+        Command::Run(args) => run::run(args),
+    }
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! Standardization with training statistics: mean and sample standard deviation (n - 1) of each
+//! feature over the train part, applied unchanged to validation and test rows.
+
+use super::matrix::Matrix;
+use super::table::N_FEATURES;
+use crate::error::{Error, Result};
+use rayon::prelude::*;
+
+/// Rows per chunk of the parallel sums. Fixed, so the sums (and every digit of the result) do not
+/// depend on the number of threads.
+const CHUNK_ROWS: usize = 8192;
+
+/// Per-feature mean and sample standard deviation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Standardizer {
+    pub mean: Vec<f64>,
+    pub std: Vec<f64>,
+}
+
+impl Standardizer {
+    /// Fits on the `rows` of `table` (a `n x 91` matrix: year then features). Two passes (mean,
+    /// then squared deviations) for accuracy; a feature with zero variance is an error.
+    pub fn fit(table: &Matrix, rows: std::ops::Range<usize>) -> Result<Standardizer> {
+        let n = rows.len();
+        if n < 2 {
+            return Err(Error::Data(format!(
+                "standardization needs at least 2 train rows, got {n}"
+            )));
+        }
+        let offset = table.cols() - N_FEATURES;
+        let chunk_sums = |f: &(dyn Fn(&[f64], &mut [f64]) + Sync)| -> Vec<f64> {
+            let starts: Vec<usize> = rows.clone().step_by(CHUNK_ROWS).collect();
+            let partial: Vec<Vec<f64>> = starts
+                .par_iter()
+                .map(|&start| {
+                    let end = (start + CHUNK_ROWS).min(rows.end);
+                    let mut acc = vec![0.0; N_FEATURES];
+                    for i in start..end {
+                        f(&table.row(i)[offset..], &mut acc);
+                    }
+                    acc
+                })
+                .collect();
+            let mut total = vec![0.0; N_FEATURES];
+            for p in &partial {
+                for (t, v) in total.iter_mut().zip(p) {
+                    *t += v;
+                }
+            }
+            total
+        };
+        let sums = chunk_sums(&|x, acc| {
+            for (a, v) in acc.iter_mut().zip(x) {
+                *a += v;
+            }
+        });
+        let mean: Vec<f64> = sums.iter().map(|s| s / n as f64).collect();
+        let squares = chunk_sums(&|x, acc| {
+            for ((a, v), m) in acc.iter_mut().zip(x).zip(&mean) {
+                let d = v - m;
+                *a += d * d;
+            }
+        });
+        let std: Vec<f64> = squares
+            .iter()
+            .map(|s| (s / (n - 1) as f64).sqrt())
+            .collect();
+        for (j, (&s, &m)) in std.iter().zip(&mean).enumerate() {
+            // Relative to the feature's scale, so rounding noise on a constant column counts as zero.
+            if !(s > 1e-12 * m.abs().max(f64::MIN_POSITIVE)) || !s.is_finite() {
+                return Err(Error::Data(format!(
+                    "feature {} (field {}) has zero variance in the {n} train rows: it cannot be standardized",
+                    j + 1,
+                    j + 2
+                )));
+            }
+        }
+        Ok(Standardizer { mean, std })
+    }
+
+    /// Standardizes one row of 90 raw features in place.
+    #[inline]
+    pub fn apply(&self, features: &mut [f64]) {
+        for ((x, m), s) in features.iter_mut().zip(&self.mean).zip(&self.std) {
+            *x = (*x - m) / s;
+        }
+    }
+
+    /// The standardized features of `rows` of `table` (`n x 91`), in the given order.
+    pub fn transform_rows(&self, table: &Matrix, rows: &[usize]) -> Matrix {
+        let offset = table.cols() - N_FEATURES;
+        let mut out = Matrix::zeros(rows.len(), N_FEATURES);
+        out.as_mut_slice()
+            .par_chunks_mut(N_FEATURES)
+            .zip(rows.par_iter())
+            .for_each(|(dst, &i)| {
+                dst.copy_from_slice(&table.row(i)[offset..]);
+                self.apply(dst);
+            });
+        out
+    }
+}

@@ -1,0 +1,1 @@
+//! The study: learning-rate demo, grid search, Monte Carlo, final comparison.

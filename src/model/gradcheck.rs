@@ -1,0 +1,1 @@
+//! Analytic gradient against central finite differences.

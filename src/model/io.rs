@@ -1,0 +1,1 @@
+//! The model file, `model.json`: predicts from raw features.

@@ -1,0 +1,1 @@
+//! The math of logistic regression as small pure functions.

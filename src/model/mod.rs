@@ -1,0 +1,11 @@
+//! The logistic-regression model: parameters, the math as small pure functions, the gradient
+//! kernel, the gradient check and the model file.
+
+pub mod gradcheck;
+pub mod io;
+pub mod kernel;
+pub mod logistic;
+pub mod params;
+
+pub use kernel::{evaluate, Evaluation};
+pub use params::{Init, Params};

@@ -1,0 +1,1 @@
+//! Outputs of the study: results JSON, CSV histories, plots and the HTML report.

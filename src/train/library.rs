@@ -1,0 +1,1 @@
+//! The library baseline: linfa-logistic on the same standardized rows.

@@ -1,0 +1,10 @@
+//! Trainers: mini-batch SGD, the exact Newton solver and the library baseline.
+
+pub mod history;
+pub mod library;
+pub mod newton;
+pub mod sgd;
+
+pub use history::{History, HistoryPoint};
+pub use newton::{fit_newton, NewtonConfig, NewtonFit};
+pub use sgd::{train_sgd, SgdConfig, SgdRun};
