@@ -7,5 +7,6 @@ pub mod kernel;
 pub mod logistic;
 pub mod params;
 
+pub use gradcheck::{gradcheck, GradcheckReport};
 pub use kernel::{evaluate, Evaluation};
 pub use params::{Init, Params};

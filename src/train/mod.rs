@@ -6,5 +6,6 @@ pub mod newton;
 pub mod sgd;
 
 pub use history::{History, HistoryPoint};
+pub use library::{fit_library, LibraryFit};
 pub use newton::{fit_newton, NewtonConfig, NewtonFit};
 pub use sgd::{train_sgd, SgdConfig, SgdRun};
