@@ -67,7 +67,8 @@ impl Standardizer {
             .collect();
         for (j, (&s, &m)) in std.iter().zip(&mean).enumerate() {
             // Relative to the feature's scale, so rounding noise on a constant column counts as zero.
-            if !(s > 1e-12 * m.abs().max(f64::MIN_POSITIVE)) || !s.is_finite() {
+            let usable = s.is_finite() && s > 1e-12 * m.abs().max(f64::MIN_POSITIVE);
+            if !usable {
                 return Err(Error::Data(format!(
                     "feature {} (field {}) has zero variance in the {n} train rows: it cannot be standardized",
                     j + 1,
