@@ -9,9 +9,6 @@ use msd_century::data::{DataOptions, DataSource, SplitOptions};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-/// Exit code of a training run that diverged.
-pub const EXIT_DIVERGED: u8 = 3;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "msd-century",
