@@ -2,10 +2,12 @@
 //! kernel, the gradient check and the model file.
 
 pub mod gradcheck;
+pub mod hessian;
 pub mod io;
 pub mod kernel;
 pub mod logistic;
 pub mod params;
+pub mod simulate;
 
 pub use gradcheck::{gradcheck, GradcheckReport};
 pub use kernel::{evaluate, Evaluation};
