@@ -4,8 +4,8 @@
 //! the row order is permuted by a ChaCha8 generator seeded with `config.seed`), **batch** (the next
 //! `batch_size` rows of that order; a last batch shorter than that is skipped and the next epoch
 //! starts), **forward + gradient** (one pass of the kernel over the batch), **step**
-//! (`w ← w - lr·(∇w + l2·w)`, `b ← b - lr·∇b`), **check** (a non-finite loss or parameter stops
-//! the run and records the iteration in `history.diverged_at`), **evaluate + record** (every
+//! (`w ← w - lr·(∇w + l2·w)`, `b ← b - lr·∇b`), **check** (a diverged run stops and records the
+//! iteration in `history.diverged_at`; see [`DIVERGED_LOSS`]), **evaluate + record** (every
 //! `eval_every` iterations: validation loss and accuracy at iterations `eval_every`,
 //! `2·eval_every`, ...).
 
@@ -17,6 +17,15 @@ use crate::model::Params;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+
+/// A mean loss above this (in nats per row) counts as divergence, like a non-finite loss or
+/// parameter. The loss is computed stably from the logit and the gradient of the cross-entropy is
+/// bounded (`|y - t| <= 1`), so a far too large learning rate does not overflow: the parameters
+/// swing by `lr·|x|` per step and the loss grows like the logits. A mean loss of 1e4 means logits
+/// of at least 1e4 on the wrong side, probabilities of `e^-10000` for the observed labels (zero
+/// parameters give ln 2 ≈ 0.69, random N(0, 1) ones about 4 on the 90 standardized features):
+/// such a run is lost, and stopping it keeps overflow and NaN out of every output.
+pub const DIVERGED_LOSS: f64 = 1e4;
 
 /// Settings of one SGD run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -107,14 +116,14 @@ pub fn train_sgd_observed(
         let batch = batches.next_batch();
         let totals = loss_gradient(&params, train, Rows::Subset(batch));
         step(&mut params, &totals.grad_sum, totals.n, config);
-        if !(totals.loss_sum.is_finite() && params.is_finite()) {
+        if !(totals.mean_loss() <= DIVERGED_LOSS && params.is_finite()) {
             history.diverged_at = Some(iter);
             break;
         }
         let mut point = None;
         if iter % config.eval_every == 0 && !val.is_empty() {
             let eval = evaluate(&params, val);
-            if !eval.loss.is_finite() {
+            if !(eval.loss <= DIVERGED_LOSS) {
                 history.diverged_at = Some(iter);
                 break;
             }
