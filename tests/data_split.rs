@@ -11,9 +11,9 @@ fn table(rows: usize) -> RawTable {
     let mut data = Vec::with_capacity(rows * N_FIELDS);
     for i in 0..rows {
         data.push(rng.gen_range(1990..=2010) as f64);
-        for j in 0..89 {
-            let scale = 10f64.powi((j % 5) as i32 - 1);
-            data.push(scale * rng.gen_range(-3.0..3.0) + 1e3 * j as f64);
+        for j in 0..89i32 {
+            let scale = 10f64.powi(j % 5 - 1);
+            data.push(scale * rng.gen_range(-3.0..3.0) + 1e3 * f64::from(j));
         }
         data.push(i as f64);
     }
