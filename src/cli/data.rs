@@ -1,6 +1,6 @@
 //! `data synth`, `data inspect`, `data fetch`.
 
-use super::{print_json, DataArgs};
+use super::{emit, print_json, DataArgs};
 use clap::{Args, Subcommand};
 use msd_century::data::{self, fetch, inspect, synthetic, write, FULL_ROWS};
 use std::io::IsTerminal;
@@ -47,6 +47,9 @@ pub struct FetchArgs {
     /// Where to download from
     #[arg(long, value_name = "URL", default_value = fetch::DEFAULT_URL)]
     pub url: String,
+    /// Rows the downloaded file must hold
+    #[arg(long, value_name = "N", default_value_t = FULL_ROWS, hide = true)]
+    pub expect_rows: usize,
 }
 
 pub fn run(cmd: DataCommand) -> anyhow::Result<ExitCode> {
@@ -71,12 +74,17 @@ pub fn run(cmd: DataCommand) -> anyhow::Result<ExitCode> {
             if args.json {
                 print_json(&summary)?;
             } else {
-                print!("{summary}");
+                emit(&summary.to_string())?;
             }
         }
         DataCommand::Fetch(args) => {
-            let path = fetch::fetch(&args.url, &args.dest, std::io::stderr().is_terminal())?;
-            println!("{}", path.display());
+            let path = fetch::fetch_expecting(
+                &args.url,
+                &args.dest,
+                args.expect_rows,
+                std::io::stderr().is_terminal(),
+            )?;
+            emit(&format!("{}\n", path.display()))?;
         }
     }
     Ok(ExitCode::SUCCESS)
