@@ -22,7 +22,10 @@ const VAL_ROWS: usize = 50_000;
 
 fn data() -> (Dataset, Dataset) {
     let truth = moderate_truth(90, -0.3);
-    (simulate(TRAIN_ROWS, &truth, 1), simulate(VAL_ROWS, &truth, 2))
+    (
+        simulate(TRAIN_ROWS, &truth, 1),
+        simulate(VAL_ROWS, &truth, 2),
+    )
 }
 
 /// Sum of every value, in 8 lanes, on all cores in the kernel's chunks.
@@ -56,12 +59,19 @@ fn benches(c: &mut Criterion) {
     let (train, val) = data();
     let values = train.x.as_slice();
     let params = Params::init(90, Init::Normal { seed: 1 });
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
 
     let mut g = c.benchmark_group("stream");
     g.sample_size(30);
-    g.bench_function("sum_all_cores", |b| b.iter(|| black_box(stream_sum(values))));
-    g.bench_function("sum_one_core", |b| b.iter(|| one.install(|| black_box(stream_sum(values)))));
+    g.bench_function("sum_all_cores", |b| {
+        b.iter(|| black_box(stream_sum(values)))
+    });
+    g.bench_function("sum_one_core", |b| {
+        b.iter(|| one.install(|| black_box(stream_sum(values))))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("gradient");
@@ -76,9 +86,17 @@ fn benches(c: &mut Criterion) {
 
     // The ratio asked for, from the same data in the same process.
     let sum = mean_time(|| drop(black_box(stream_sum(values))), 20);
-    let grad = mean_time(|| drop(black_box(loss_gradient(&params, &train, Rows::All))), 20);
+    let grad = mean_time(
+        || drop(black_box(loss_gradient(&params, &train, Rows::All))),
+        20,
+    );
     let sum1 = one.install(|| mean_time(|| drop(black_box(stream_sum(values))), 10));
-    let grad1 = one.install(|| mean_time(|| drop(black_box(loss_gradient(&params, &train, Rows::All))), 10));
+    let grad1 = one.install(|| {
+        mean_time(
+            || drop(black_box(loss_gradient(&params, &train, Rows::All))),
+            10,
+        )
+    });
     eprintln!(
         "full-batch gradient / streaming sum: all cores {:.2?} / {:.2?} = {:.2}x; one core {:.2?} / {:.2?} = {:.2}x ({} MB)",
         grad,
@@ -90,7 +108,14 @@ fn benches(c: &mut Criterion) {
         values.len() * 8 / 1_000_000
     );
 
-    let h = mean_time(|| drop(black_box(msd_century::model::hessian::hessian_sum(&params, &train))), 3);
+    let h = mean_time(
+        || {
+            drop(black_box(msd_century::model::hessian::hessian_sum(
+                &params, &train,
+            )))
+        },
+        3,
+    );
     eprintln!("full Hessian pass: {h:.2?}");
 
     let mut g = c.benchmark_group("newton");

@@ -41,9 +41,19 @@ fn sklearn(data_file: &Path, c: &str, dir: &Path) -> Reference {
         .status()
         .expect("run python");
     assert!(status.success(), "{script:?} failed");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    eprintln!("scikit-learn {} (C = {c}): {} iterations", v["sklearn_version"], v["n_iter"]);
-    let nums = |k: &str| -> Vec<f64> { v[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    eprintln!(
+        "scikit-learn {} (C = {c}): {} iterations",
+        v["sklearn_version"], v["n_iter"]
+    );
+    let nums = |k: &str| -> Vec<f64> {
+        v[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
     Reference {
         coef: nums("coef"),
         intercept: v["intercept"].as_f64().unwrap(),
@@ -55,7 +65,10 @@ fn sklearn(data_file: &Path, c: &str, dir: &Path) -> Reference {
 fn compare(data: &Dataset, fit: &Params, reference: &Reference, label: &str) {
     let ours = evaluate(fit, data).loss;
     let rel = (ours - reference.loss).abs() / reference.loss;
-    eprintln!("{label}: loss ours {ours:.15} sklearn {:.15} (rel diff {rel:.2e})", reference.loss);
+    eprintln!(
+        "{label}: loss ours {ours:.15} sklearn {:.15} (rel diff {rel:.2e})",
+        reference.loss
+    );
     assert!(rel <= 1e-7, "{label}: loss {ours} vs {}", reference.loss);
     let mut max_p = 0.0f64;
     for i in 0..data.len() {
@@ -78,16 +91,40 @@ fn newton_matches_scikit_learn_without_penalty_and_with_c_1() {
     write_rows(&file, &data);
 
     let none = fit_newton(&data, &NewtonConfig::default()).unwrap();
-    compare(&data, &none.params, &sklearn(&file, "none", dir.path()), "no penalty");
+    compare(
+        &data,
+        &none.params,
+        &sklearn(&file, "none", dir.path()),
+        "no penalty",
+    );
 
     // C = 1 is l2 = 1/(C·n).
     let n = data.len() as f64;
-    let c1 = fit_newton(&data, &NewtonConfig { l2: 1.0 / n, ..Default::default() }).unwrap();
+    let c1 = fit_newton(
+        &data,
+        &NewtonConfig {
+            l2: 1.0 / n,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     compare(&data, &c1.params, &sklearn(&file, "1", dir.path()), "C = 1");
 
     // A strong penalty makes the correspondence visible: l2 = 0.01 is C = 1/(0.01·n).
     let l2 = 0.01;
-    let strong = fit_newton(&data, &NewtonConfig { l2, ..Default::default() }).unwrap();
+    let strong = fit_newton(
+        &data,
+        &NewtonConfig {
+            l2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let c = format!("{}", 1.0 / (l2 * n));
-    compare(&data, &strong.params, &sklearn(&file, &c, dir.path()), "l2 = 0.01");
+    compare(
+        &data,
+        &strong.params,
+        &sklearn(&file, &c, dir.path()),
+        "l2 = 0.01",
+    );
 }

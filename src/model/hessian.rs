@@ -120,7 +120,11 @@ mod tests {
             for i in 0..data.len() {
                 let mut x = data.x.row(i).to_vec();
                 x.push(1.0);
-                let z: f64 = x[..d].iter().zip(&params.weights).map(|(a, b)| a * b).sum::<f64>()
+                let z: f64 = x[..d]
+                    .iter()
+                    .zip(&params.weights)
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
                     + params.bias;
                 let y = 1.0 / (1.0 + (-z).exp());
                 for a in 0..m {
@@ -139,7 +143,12 @@ mod tests {
     fn same_bits_on_one_and_two_threads() {
         let data = simulate(30_000, &moderate_truth(90, 0.0), 9);
         let params = moderate_truth(90, 0.3);
-        let pool = |k| rayon::ThreadPoolBuilder::new().num_threads(k).build().unwrap();
+        let pool = |k| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(k)
+                .build()
+                .unwrap()
+        };
         let a = pool(1).install(|| hessian_sum(&params, &data));
         let b = pool(2).install(|| hessian_sum(&params, &data));
         assert_eq!(a, b);
