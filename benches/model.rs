@@ -85,12 +85,24 @@ fn benches(c: &mut Criterion) {
     g.finish();
 
     // The ratio asked for, from the same data in the same process.
-    let sum = mean_time(|| drop(black_box(stream_sum(values))), 20);
+    let sum = mean_time(
+        || {
+            black_box(stream_sum(values));
+        },
+        20,
+    );
     let grad = mean_time(
         || drop(black_box(loss_gradient(&params, &train, Rows::All))),
         20,
     );
-    let sum1 = one.install(|| mean_time(|| drop(black_box(stream_sum(values))), 10));
+    let sum1 = one.install(|| {
+        mean_time(
+            || {
+                black_box(stream_sum(values));
+            },
+            10,
+        )
+    });
     let grad1 = one.install(|| {
         mean_time(
             || drop(black_box(loss_gradient(&params, &train, Rows::All))),

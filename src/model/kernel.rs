@@ -152,7 +152,7 @@ fn chunk<const GRAD: bool>(
     let mut group = [0usize; 4];
     let mut filled = 0;
     // Loss, residual and correctness of one row.
-    let mut row = |i: usize, loss: &mut f64, correct: &mut usize| {
+    let row = |i: usize, loss: &mut f64, correct: &mut usize| {
         let x = data.x.row(i);
         let t = data.targets[i];
         let (l, y) = loss_and_probability(logit(w, b, x), t);

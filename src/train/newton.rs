@@ -226,7 +226,7 @@ fn factorize(params: &Params, data: &Dataset, l2: f64, stride: usize) -> Result<
 /// gradient is also accepted.
 fn line_search(cur: &Point, dir: &[f64], data: &Dataset, l2: f64) -> Option<Point> {
     let slope: f64 = cur.grad.iter().zip(dir).map(|(g, d)| g * d).sum();
-    if !(slope < 0.0) {
+    if slope.is_nan() || slope >= 0.0 {
         return None;
     }
     let base = cur.params.to_vec();
