@@ -10,10 +10,12 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use msd_century::data::Dataset;
+use msd_century::model::evaluate;
 use msd_century::model::kernel::{loss_gradient, Rows, CHUNK_ROWS};
+use msd_century::model::logistic::l2_penalty;
 use msd_century::model::simulate::{moderate_truth, simulate};
 use msd_century::model::{Init, Params};
-use msd_century::train::{fit_newton, train_sgd, NewtonConfig, SgdConfig};
+use msd_century::train::{fit_library, fit_newton, train_sgd, NewtonConfig, SgdConfig};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -140,6 +142,28 @@ fn benches(c: &mut Criterion) {
     eprintln!(
         "newton: {} iterations, {} Hessians, max |gradient| {:.2e}",
         fit.iterations, fit.hessian_evaluations, fit.gradient_max_norm
+    );
+
+    // The library baseline once (it takes seconds): time, and its objective against Newton's at
+    // scikit-learn's default C = 1 (l2 = 1/n).
+    let l2 = 1.0 / TRAIN_ROWS as f64;
+    let newton = fit_newton(
+        &train,
+        &NewtonConfig {
+            l2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let start = Instant::now();
+    let lib = fit_library(&train, l2).unwrap();
+    let lib_time = start.elapsed();
+    let objective = |p: &Params| evaluate(p, &train).loss + l2_penalty(&p.weights, l2);
+    eprintln!(
+        "library (linfa-logistic, C = 1): {lib_time:.2?}; objective {:.12} vs newton {:.12} (diff {:.2e})",
+        objective(&lib.params),
+        newton.objective,
+        objective(&lib.params) - newton.objective
     );
 
     let config = SgdConfig {

@@ -163,9 +163,29 @@ struct TrainReport {
     bias: Option<f64>,
     seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    newton: Option<train::NewtonFit>,
+    newton: Option<NewtonInfo>,
     model_file: Option<PathBuf>,
     history_file: PathBuf,
+}
+
+/// How the Newton solver got there (its parameters are the report's `weights` and `bias`).
+#[derive(Debug, Clone, serde::Serialize)]
+struct NewtonInfo {
+    iterations: usize,
+    hessian_evaluations: usize,
+    gradient_max_norm: f64,
+    objective: f64,
+}
+
+impl From<&train::NewtonFit> for NewtonInfo {
+    fn from(f: &train::NewtonFit) -> Self {
+        NewtonInfo {
+            iterations: f.iterations,
+            hessian_evaluations: f.hessian_evaluations,
+            gradient_max_norm: f.gradient_max_norm,
+            objective: f.objective,
+        }
+    }
 }
 
 /// What a solver produced.
@@ -215,7 +235,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         weights: None,
         bias: None,
         seconds,
-        newton: fitted.newton.clone(),
+        newton: fitted.newton.as_ref().map(NewtonInfo::from),
         model_file: None,
         history_file,
     };
