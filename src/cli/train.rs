@@ -53,7 +53,12 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = Solver::Sgd)]
     pub solver: Solver,
     /// Learning rate (sgd)
-    #[arg(long, value_name = "F", default_value_t = 0.1)]
+    #[arg(
+        long,
+        value_name = "F",
+        default_value_t = 0.1,
+        allow_negative_numbers = true
+    )]
     pub lr: f64,
     /// Rows per mini-batch (sgd)
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -239,7 +244,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         data: table.provenance.clone(),
         software_version: msd_century::VERSION.to_string(),
     };
-    Model::new(params, &splits.standardizer, splits.options.year_threshold, training).save(&model_file)?;
+    Model::new(
+        params,
+        &splits.standardizer,
+        splits.options.year_threshold,
+        training,
+    )
+    .save(&model_file)?;
     report.model_file = Some(model_file);
     if args.json {
         print_json(&report)?;
@@ -255,7 +266,9 @@ fn fit(args: &TrainArgs, sgd_config: &SgdConfig, splits: &Splits) -> anyhow::Res
         Solver::Sgd => {
             let init = match args.init {
                 InitArg::Zeros => Init::Zeros,
-                InitArg::Normal => Init::Normal { seed: args.data.seed },
+                InitArg::Normal => Init::Normal {
+                    seed: args.data.seed,
+                },
             };
             let bar = msd_century::progress::bar(
                 sgd_config.iterations as u64,

@@ -19,11 +19,20 @@ pub const BLOCK_ROWS: usize = 64;
 
 /// `Σ s·x̃·x̃ᵀ` over all rows, as a full symmetric `(d+1)×(d+1)` row-major matrix (bias last).
 pub fn hessian_sum(params: &Params, data: &Dataset) -> Vec<f64> {
+    hessian_sum_strided(params, data, 1)
+}
+
+/// `Σ s·x̃·x̃ᵀ` over rows `0, stride, 2·stride, ...` (a fixed, evenly spread subsample).
+pub fn hessian_sum_strided(params: &Params, data: &Dataset, stride: usize) -> Vec<f64> {
     let d = data.x.cols();
     let p = (d + 1).next_multiple_of(8);
-    let n = data.len();
+    let stride = stride.max(1);
+    let n = data.len().div_ceil(stride);
     let n_chunks = n.div_ceil(CHUNK_ROWS);
-    let one = |c: usize| chunk(params, data, c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n), p);
+    let one = |c: usize| {
+        let rows = (c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n)).map(|k| k * stride);
+        chunk(params, data, rows, p)
+    };
     let partials: Vec<Vec<f64>> = if n_chunks <= 1 {
         (0..n_chunks).map(one).collect()
     } else {
@@ -47,17 +56,23 @@ pub fn hessian_sum(params: &Params, data: &Dataset) -> Vec<f64> {
 }
 
 /// The upper triangle (in 2×8 tiles) of one chunk's sum, `p×p` padded.
-fn chunk(params: &Params, data: &Dataset, rows: std::ops::Range<usize>, p: usize) -> Vec<f64> {
+fn chunk(
+    params: &Params,
+    data: &Dataset,
+    rows: impl ExactSizeIterator<Item = usize>,
+    p: usize,
+) -> Vec<f64> {
     let d = data.x.cols();
     let mut h = vec![0.0; p * p];
     let mut xa = vec![0.0; BLOCK_ROWS * p];
     let mut va = vec![0.0; BLOCK_ROWS * p];
-    let mut start = rows.start;
-    while start < rows.end {
-        let end = (start + BLOCK_ROWS).min(rows.end);
-        let m = end - start;
-        for (r, (xr, vr)) in xa.chunks_exact_mut(p).zip(va.chunks_exact_mut(p)).take(m).enumerate() {
-            let x = data.x.row(start + r);
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        let mut m = 0;
+        for (xr, vr) in xa.chunks_exact_mut(p).zip(va.chunks_exact_mut(p)) {
+            let Some(i) = rows.next() else { break };
+            m += 1;
+            let x = data.x.row(i);
             let y = sigmoid(logit(&params.weights, params.bias, x));
             let s = y * (1.0 - y);
             xr[..d].copy_from_slice(x);
@@ -85,7 +100,6 @@ fn chunk(params: &Params, data: &Dataset, rows: std::ops::Range<usize>, p: usize
                 }
             }
         }
-        start = end;
     }
     h
 }
@@ -106,7 +120,11 @@ mod tests {
             for i in 0..data.len() {
                 let mut x = data.x.row(i).to_vec();
                 x.push(1.0);
-                let z: f64 = x[..d].iter().zip(&params.weights).map(|(a, b)| a * b).sum::<f64>()
+                let z: f64 = x[..d]
+                    .iter()
+                    .zip(&params.weights)
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
                     + params.bias;
                 let y = 1.0 / (1.0 + (-z).exp());
                 for a in 0..m {
@@ -125,7 +143,12 @@ mod tests {
     fn same_bits_on_one_and_two_threads() {
         let data = simulate(30_000, &moderate_truth(90, 0.0), 9);
         let params = moderate_truth(90, 0.3);
-        let pool = |k| rayon::ThreadPoolBuilder::new().num_threads(k).build().unwrap();
+        let pool = |k| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(k)
+                .build()
+                .unwrap()
+        };
         let a = pool(1).install(|| hessian_sum(&params, &data));
         let b = pool(2).install(|| hessian_sum(&params, &data));
         assert_eq!(a, b);

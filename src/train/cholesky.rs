@@ -22,7 +22,7 @@ impl Cholesky {
         for j in 0..n {
             let s: f64 = (0..j).map(|k| l[j * n + k] * l[j * n + k]).sum();
             let pivot = a[j * n + j] - s;
-            if !(pivot > SINGULAR_PIVOT * max_diag) {
+            if pivot.is_nan() || pivot <= SINGULAR_PIVOT * max_diag {
                 return None;
             }
             let ljj = pivot.sqrt();

@@ -27,6 +27,12 @@ use rand_chacha::ChaCha8Rng;
 /// such a run is lost, and stopping it keeps overflow and NaN out of every output.
 pub const DIVERGED_LOSS: f64 = 1e4;
 
+/// True for a NaN loss or one above [`DIVERGED_LOSS`] (infinity included).
+#[inline]
+pub fn diverged(loss: f64) -> bool {
+    loss.is_nan() || loss > DIVERGED_LOSS
+}
+
 /// Settings of one SGD run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SgdConfig {
@@ -116,14 +122,14 @@ pub fn train_sgd_observed(
         let batch = batches.next_batch();
         let totals = loss_gradient(&params, train, Rows::Subset(batch));
         step(&mut params, &totals.grad_sum, totals.n, config);
-        if !(totals.mean_loss() <= DIVERGED_LOSS && params.is_finite()) {
+        if diverged(totals.mean_loss()) || !params.is_finite() {
             history.diverged_at = Some(iter);
             break;
         }
         let mut point = None;
         if iter % config.eval_every == 0 && !val.is_empty() {
             let eval = evaluate(&params, val);
-            if !(eval.loss <= DIVERGED_LOSS) {
+            if diverged(eval.loss) {
                 history.diverged_at = Some(iter);
                 break;
             }
