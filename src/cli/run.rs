@@ -37,7 +37,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let (table, splits) = load_splits(&options)?;
     let load_seconds = start.elapsed().as_secs_f64();
     if table.provenance.is_synthetic() {
-        eprintln!("note: SYNTHETIC data ({}), not the real file", table.provenance);
+        eprintln!(
+            "note: SYNTHETIC data ({}), not the real file",
+            table.provenance
+        );
     }
 
     let bar = msd_century::progress::bar(config.run_count() as u64, "study", show);
@@ -75,7 +78,11 @@ fn print_summary(r: &StudyResults) {
     println!(
         "gradient check: max rel error {:.2e} ({})",
         r.gradcheck.max_rel_error,
-        if r.gradcheck.passed { "passed" } else { "FAILED" }
+        if r.gradcheck.passed {
+            "passed"
+        } else {
+            "FAILED"
+        }
     );
     let diverged = r
         .grid
@@ -110,5 +117,9 @@ fn print_summary(r: &StudyResults) {
         .iter()
         .map(|t| format!("{} {:.2}s", t.stage, t.seconds))
         .collect();
-    println!("time: {} (total {:.2}s)", stages.join(", "), r.total_seconds());
+    println!(
+        "time: {} (total {:.2}s)",
+        stages.join(", "),
+        r.total_seconds()
+    );
 }

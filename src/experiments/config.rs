@@ -108,7 +108,9 @@ impl StudyConfig {
             .chain(std::iter::once(&self.monte_carlo.learning_rate));
         for &lr in rates {
             if !(lr.is_finite() && lr > 0.0) {
-                return bad(format!("study: learning rate {lr} must be positive and finite"));
+                return bad(format!(
+                    "study: learning rate {lr} must be positive and finite"
+                ));
             }
         }
         let batches = std::iter::once(&self.lr_demo.batch_size)

@@ -118,7 +118,12 @@ mod tests {
             cell(Some(0.6), RunStatus::Completed),
             cell(None, RunStatus::Diverged { at: 3 }),
             cell(Some(0.1), RunStatus::Diverged { at: 7 }),
-            cell(None, RunStatus::Skipped { reason: "big".into() }),
+            cell(
+                None,
+                RunStatus::Skipped {
+                    reason: "big".into(),
+                },
+            ),
             cell(Some(f64::NAN), RunStatus::Completed),
             cell(Some(0.5), RunStatus::Completed),
             cell(Some(0.5), RunStatus::Completed),

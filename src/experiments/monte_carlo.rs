@@ -58,7 +58,11 @@ pub fn specs(config: &StudyConfig) -> Vec<RunSpec> {
 /// Mean and standard deviation of the runs' validation losses, point by point. A point counts
 /// the runs whose history has it with a finite loss (a diverged run's history stops early).
 pub fn band(runs: &[RunResult]) -> Vec<BandPoint> {
-    let longest = runs.iter().map(|r| r.history.points.len()).max().unwrap_or(0);
+    let longest = runs
+        .iter()
+        .map(|r| r.history.points.len())
+        .max()
+        .unwrap_or(0);
     let mut band = Vec::with_capacity(longest);
     for k in 0..longest {
         let points: Vec<_> = runs

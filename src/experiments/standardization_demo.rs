@@ -23,7 +23,11 @@ pub fn unstandardize(data: &Dataset, standardizer: &Standardizer) -> Dataset {
     let cols = data.x.cols();
     let mut values = data.x.as_slice().to_vec();
     for row in values.chunks_exact_mut(cols.max(1)) {
-        for ((v, m), s) in row.iter_mut().zip(&standardizer.mean).zip(&standardizer.std) {
+        for ((v, m), s) in row
+            .iter_mut()
+            .zip(&standardizer.mean)
+            .zip(&standardizer.std)
+        {
             *v = *v * s + m;
         }
     }

@@ -76,20 +76,13 @@ pub fn run(
         .final_params
         .as_ref()
         .ok_or_else(|| Error::Solver("the best grid cell has no final parameters".into()))?;
-    let library_l2 = config
-        .library_l2
-        .unwrap_or(1.0 / splits.train.len() as f64);
+    let library_l2 = config.library_l2.unwrap_or(1.0 / splits.train.len() as f64);
     let final_eval = final_eval::run(chosen, sgd_params, splits, &config.newton, library_l2)?;
     time("final", t);
 
     let t = stage("standardization", 1);
-    let standardization = standardization_demo::run(
-        best,
-        train,
-        val,
-        &splits.standardizer,
-        config.eval_every,
-    )?;
+    let standardization =
+        standardization_demo::run(best, train, val, &splits.standardizer, config.eval_every)?;
     done(&standardization.raw);
     time("standardization", t);
 

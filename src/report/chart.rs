@@ -4,7 +4,11 @@
 
 use super::palette::{self, Marker, SeriesStyle};
 use crate::error::{Error, Result};
-use plotters::coord::ranged1d::{AsRangedCoord, Ranged, ValueFormatter};
+use plotters::coord::combinators::{BindKeyPoints, WithKeyPoints};
+use plotters::coord::ranged1d::{
+    AsRangedCoord, DefaultFormatting, KeyPointHint, Ranged, ValueFormatter,
+};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::sync::Once;
@@ -155,7 +159,11 @@ impl LineChart {
         let (y0, y1) = min_max(ys.into_iter().filter(ok)).unwrap_or((0.1, 1.0));
         let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
         if self.log_y {
-            let (y0, y1) = if y1 > y0 { (y0, y1) } else { (y0 / 2.0, y0 * 2.0) };
+            let (y0, y1) = if y1 > y0 {
+                (y0, y1)
+            } else {
+                (y0 / 2.0, y0 * 2.0)
+            };
             ((x0, x1), (y0 / 1.15, y1 * 1.15))
         } else {
             let pad = if y1 > y0 { (y1 - y0) * 0.05 } else { 0.5 };
@@ -167,11 +175,104 @@ impl LineChart {
 impl Plot for LineChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let ((x0, x1), (y0, y1)) = self.ranges();
-        if self.log_y {
-            draw_line_chart(root, self, x0..x1, (y0..y1).log_scale())
+        let ticks = if self.log_y {
+            log_ticks(y0, y1)
         } else {
-            draw_line_chart(root, self, x0..x1, y0..y1)
+            linear_ticks(y0, y1)
+        };
+        if self.log_y {
+            draw_line_chart(
+                root,
+                self,
+                x0..x1,
+                (y0..y1).log_scale().with_key_points(ticks),
+            )
+        } else {
+            draw_line_chart(root, self, x0..x1, Ticked((y0..y1).with_key_points(ticks)))
         }
+    }
+}
+
+/// A linear axis with our own ticks (plotters gives `WithKeyPoints` over a linear axis no label
+/// formatter; this one delegates everything and formats with `Debug`, which our own label
+/// formatter replaces anyway).
+pub struct Ticked(WithKeyPoints<RangedCoordf64>);
+
+/// A linear axis over `range` with ticks exactly at `ticks`.
+pub fn ticked(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Ticked {
+    Ticked(range.with_key_points(ticks))
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.0.map(value, limit)
+    }
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        self.0.key_points(hint)
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.0.range()
+    }
+}
+
+/// About five "nice" ticks (steps of 1, 2 or 5 times a power of ten) inside `[lo, hi]`.
+pub fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / 5.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
+/// Ticks for a logarithmic axis: the 1-2-5 values of each decade inside `[lo, hi]` (only the
+/// powers of ten when there are many decades), or linear ticks when the range is under a decade
+/// and has fewer than three of them.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return linear_ticks(lo, hi);
+    }
+    let (d0, d1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let mantissas: &[f64] = if d1 - d0 > 4 {
+        &[1.0]
+    } else {
+        &[1.0, 2.0, 5.0]
+    };
+    let ticks: Vec<f64> = (d0..=d1)
+        .flat_map(|d| mantissas.iter().map(move |m| m * 10f64.powi(d)))
+        .filter(|t| *t >= lo && *t <= hi)
+        .collect();
+    if ticks.len() >= 3 {
+        ticks
+    } else {
+        linear_ticks(lo, hi)
+            .into_iter()
+            .filter(|t| *t > 0.0)
+            .collect()
+    }
+}
+
+/// A tick label: no trailing zeros, scientific notation for very small or large values.
+pub fn tick_label(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-3..1e5).contains(&a) {
+        return format!("{v:.0e}");
+    }
+    let text = format!("{v:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
     }
 }
 
@@ -206,8 +307,11 @@ where
         .y_desc(&chart.y_label)
         .axis_desc_style(label_font())
         .label_style(tick_font())
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(210, 210, 210))
+        .x_labels(8)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| tick_label(*y))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(220, 220, 220))
         .draw()
         .map_err(err)?;
     let positive = |y: f64| y.is_finite() && (!chart.log_y || y > 0.0);
@@ -250,7 +354,8 @@ where
                 .enumerate()
                 .filter(|(k, _)| (k + 1) % every == 0)
                 .map(|(_, &p)| {
-                    EmptyElement::at(p) + Polygon::new(marker_outline(s.marker, 0, 5), s.color.filled())
+                    EmptyElement::at(p)
+                        + Polygon::new(marker_outline(s.marker, 0, 5), s.color.filled())
                 }),
         )
         .map_err(err)?;
@@ -273,7 +378,10 @@ pub fn marker_outline(marker: Marker, cx: i32, r: i32) -> Vec<(i32, i32)> {
         Marker::Circle => (0..12)
             .map(|k| {
                 let a = k as f64 * std::f64::consts::PI / 6.0;
-                (cx + (r as f64 * a.cos()).round() as i32, (r as f64 * a.sin()).round() as i32)
+                (
+                    cx + (r as f64 * a.cos()).round() as i32,
+                    (r as f64 * a.sin()).round() as i32,
+                )
             })
             .collect(),
         Marker::Square => vec![(cx - r, -r), (cx + r, -r), (cx + r, r), (cx - r, r)],
@@ -301,4 +409,37 @@ pub fn marker_outline(marker: Marker, cx: i32, r: i32) -> Vec<(i32, i32)> {
 /// Series style `i` of the palette.
 pub fn style(i: usize) -> SeriesStyle {
     palette::series(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_nice_and_inside_the_range() {
+        assert_eq!(linear_ticks(0.53, 0.71), [0.55, 0.6, 0.65, 0.7]);
+        assert_eq!(
+            linear_ticks(0.0, 1000.0),
+            [0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]
+        );
+        assert_eq!(log_ticks(0.4, 12.0), [0.5, 1.0, 2.0, 5.0, 10.0]);
+        assert_eq!(
+            log_ticks(1e-3, 1e4),
+            [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0, 1000.0, 1e4]
+        );
+        // Under a decade with fewer than three 1-2-5 values: linear ticks.
+        let t = log_ticks(0.52, 0.9);
+        assert!(
+            t.len() >= 3 && t.iter().all(|v| (0.52..=0.9).contains(v)),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(tick_label(0.55), "0.55");
+        assert_eq!(tick_label(2.0), "2");
+        assert_eq!(tick_label(1e-5), "1e-5");
+        assert_eq!(tick_label(-0.0), "0");
+    }
 }

@@ -37,8 +37,16 @@ mod tests {
             status: RunStatus::Completed,
             history: History {
                 points: vec![
-                    HistoryPoint { iter: 10, val_loss: 0.1 + 0.2, val_accuracy: 0.75 },
-                    HistoryPoint { iter: 20, val_loss: 1e-300, val_accuracy: 1.0 },
+                    HistoryPoint {
+                        iter: 10,
+                        val_loss: 0.1 + 0.2,
+                        val_accuracy: 0.75,
+                    },
+                    HistoryPoint {
+                        iter: 20,
+                        val_loss: 1e-300,
+                        val_accuracy: 1.0,
+                    },
                 ],
                 diverged_at: None,
             },
@@ -48,7 +56,10 @@ mod tests {
         };
         let text = history_csv(&run);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines, [HEADER, "10,0.30000000000000004,0.75", "20,1e-300,1"]);
+        assert_eq!(
+            lines,
+            [HEADER, "10,0.30000000000000004,0.75", "20,1e-300,1"]
+        );
         let back: f64 = lines[1].split(',').nth(1).unwrap().parse().unwrap();
         assert_eq!(back, 0.1 + 0.2);
     }

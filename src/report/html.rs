@@ -58,9 +58,12 @@ pub fn fill(template: &str, context: &Context) -> Result<String> {
         let raw = rest[start..].starts_with("{{{");
         let (open, close) = if raw { ("{{{", "}}}") } else { ("{{", "}}") };
         let after = &rest[start + open.len()..];
-        let end = after
-            .find(close)
-            .ok_or_else(|| bad(format!("unclosed {open} near {:?}", &after[..after.len().min(30)])))?;
+        let end = after.find(close).ok_or_else(|| {
+            bad(format!(
+                "unclosed {open} near {:?}",
+                &after[..after.len().min(30)]
+            ))
+        })?;
         let key = after[..end].trim();
         let value = if raw {
             context.markup.get(key).cloned()
@@ -170,12 +173,26 @@ pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
             })
             .collect();
         table(
-            &["learning rate", "batch size", "final val loss", "final val accuracy", "status", "history"],
+            &[
+                "learning rate",
+                "batch size",
+                "final val loss",
+                "final val accuracy",
+                "status",
+                "history",
+            ],
             &rows,
         )
     };
 
-    c.text("title", if d.synthetic { "synthetic data" } else { "YearPredictionMSD" });
+    c.text(
+        "title",
+        if d.synthetic {
+            "synthetic data"
+        } else {
+            "YearPredictionMSD"
+        },
+    );
     c.text("version", &results.version);
     c.text("seed", results.seed);
     c.text("source", d.source.to_string());
@@ -201,9 +218,30 @@ pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
             &["set", "rows", "positive share"],
             &[
                 (false, vec!["all".into(), d.rows.to_string(), f4(p.all)]),
-                (false, vec!["train (fits the models)".into(), s.train.to_string(), f4(p.train)]),
-                (false, vec!["validation (chooses the setting)".into(), s.val.to_string(), f4(p.val)]),
-                (false, vec!["test (file order, last rows)".into(), s.test.to_string(), f4(p.test)]),
+                (
+                    false,
+                    vec![
+                        "train (fits the models)".into(),
+                        s.train.to_string(),
+                        f4(p.train),
+                    ],
+                ),
+                (
+                    false,
+                    vec![
+                        "validation (chooses the setting)".into(),
+                        s.val.to_string(),
+                        f4(p.val),
+                    ],
+                ),
+                (
+                    false,
+                    vec![
+                        "test (file order, last rows)".into(),
+                        s.test.to_string(),
+                        f4(p.test),
+                    ],
+                ),
             ],
         ),
     );
@@ -213,7 +251,12 @@ pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
     c.markup(
         "gradcheck_table",
         table(
-            &["parameters checked", "max abs error", "max rel error", "passed"],
+            &[
+                "parameters checked",
+                "max abs error",
+                "max rel error",
+                "passed",
+            ],
             &[(
                 !g.passed,
                 vec![
@@ -229,25 +272,61 @@ pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
     let lr = &results.lr_demo;
     c.text("lr_batch", lr.batch_size);
     c.text("lr_iterations", results.config.lr_demo.iterations);
-    c.markup("lr_figure", fig("lr_demo", "Validation loss (log scale) against iteration for each learning rate.")?);
-    c.markup("lr_table", run_table(&lr.runs.iter().collect::<Vec<_>>(), None));
+    c.markup(
+        "lr_figure",
+        fig(
+            "lr_demo",
+            "Validation loss (log scale) against iteration for each learning rate.",
+        )?,
+    );
+    c.markup(
+        "lr_table",
+        run_table(&lr.runs.iter().collect::<Vec<_>>(), None),
+    );
 
     let grid = &results.grid;
     let fe = &results.final_eval;
     c.text("grid_iterations", results.config.grid.iterations);
-    c.text("chosen", format!("learning rate {}, batch size {}", fe.chosen.learning_rate, fe.chosen.batch_size));
-    c.markup("grid_heatmap", fig("grid_heatmap", "Final validation loss of every cell; the best is outlined.")?);
-    c.markup("grid_curves", fig("grid_curves", "Validation loss curves, one panel per batch size.")?);
+    c.text(
+        "chosen",
+        format!(
+            "learning rate {}, batch size {}",
+            fe.chosen.learning_rate, fe.chosen.batch_size
+        ),
+    );
+    c.markup(
+        "grid_heatmap",
+        fig(
+            "grid_heatmap",
+            "Final validation loss of every cell; the best is outlined.",
+        )?,
+    );
+    c.markup(
+        "grid_curves",
+        fig(
+            "grid_curves",
+            "Validation loss curves, one panel per batch size.",
+        )?,
+    );
     c.markup(
         "grid_table",
-        run_table(&grid.cells.iter().collect::<Vec<_>>(), Some(fe.chosen.run_id.as_str())),
+        run_table(
+            &grid.cells.iter().collect::<Vec<_>>(),
+            Some(fe.chosen.run_id.as_str()),
+        ),
     );
 
     let mc = &results.monte_carlo;
     c.text("mc_lr", mc.learning_rate);
     c.text("mc_inits", results.config.monte_carlo.inits);
     c.text("mc_iterations", results.config.monte_carlo.iterations);
-    c.markup("mc_figure", fig("monte_carlo", "Mean validation loss with a band of one standard deviation, per batch size.")?);
+    c.markup(
+        "mc_figure",
+        fig(
+            "monte_carlo",
+            "Mean validation loss with a band of one standard deviation, per batch size.",
+        )?,
+    );
     let mc_rows: Vec<(bool, Vec<String>)> = mc
         .groups
         .iter()
@@ -259,7 +338,8 @@ pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
                 vec![
                     grp.batch_size.to_string(),
                     finals.join(", "),
-                    last.map(|b| format!("{:.6} ± {:.6}", b.mean, b.std)).unwrap_or_else(|| "-".into()),
+                    last.map(|b| format!("{:.6} ± {:.6}", b.mean, b.std))
+                        .unwrap_or_else(|| "-".into()),
                     grp.runs.iter().filter(|r| r.usable()).count().to_string(),
                 ],
             )
@@ -267,23 +347,43 @@ pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
         .collect();
     c.markup(
         "mc_table",
-        table(&["batch size", "final val loss of each init", "final mean ± std", "completed runs"], &mc_rows),
+        table(
+            &[
+                "batch size",
+                "final val loss of each init",
+                "final mean ± std",
+                "completed runs",
+            ],
+            &mc_rows,
+        ),
     );
 
     c.text("newton_l2", fe.newton_l2);
     c.text("newton_iterations", fe.newton_iterations);
-    c.text("newton_grad", format!("{:.2e}", fe.newton_gradient_max_norm));
+    c.text(
+        "newton_grad",
+        format!("{:.2e}", fe.newton_gradient_max_norm),
+    );
     c.text("library_l2", format!("{:.4e}", fe.library_l2));
     c.text(
         "library_c",
         if fe.library_l2 > 0.0 {
-            format!("{:.4}", 1.0 / (fe.library_l2 * results.data.sizes.train as f64))
+            format!(
+                "{:.4}",
+                1.0 / (fe.library_l2 * results.data.sizes.train as f64)
+            )
         } else {
             "infinity (no penalty)".into()
         },
     );
     c.text("library_iterations", fe.library_iterations);
-    c.markup("final_figure", fig("final_accuracy", "Accuracy on train, validation and test; the axis starts above zero.")?);
+    c.markup(
+        "final_figure",
+        fig(
+            "final_accuracy",
+            "Accuracy on train, validation and test; the axis starts above zero.",
+        )?,
+    );
     let final_rows: Vec<(bool, Vec<String>)> = fe
         .models
         .iter()
@@ -308,22 +408,51 @@ pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
         "final_table",
         table(
             &[
-                "model", "train acc", "val acc", "test acc", "train loss", "val loss", "test loss",
-                "train loss gap", "test loss gap",
+                "model",
+                "train acc",
+                "val acc",
+                "test acc",
+                "train loss",
+                "val loss",
+                "test loss",
+                "train loss gap",
+                "test loss gap",
             ],
             &final_rows,
         ),
     );
 
     let sd = &results.standardization;
-    c.markup("std_figure", fig("standardization", "Validation loss with standardized and with raw features.")?);
+    c.markup(
+        "std_figure",
+        fig(
+            "standardization",
+            "Validation loss with standardized and with raw features.",
+        )?,
+    );
     c.markup(
         "std_table",
         table(
             &["features", "final val loss", "final val accuracy", "status"],
             &[
-                (false, vec!["standardized".into(), opt6(sd.standardized.final_val_loss), opt4(sd.standardized.final_val_accuracy), status_text(&sd.standardized)]),
-                (false, vec!["raw".into(), opt6(sd.raw.final_val_loss), opt4(sd.raw.final_val_accuracy), status_text(&sd.raw)]),
+                (
+                    false,
+                    vec![
+                        "standardized".into(),
+                        opt6(sd.standardized.final_val_loss),
+                        opt4(sd.standardized.final_val_accuracy),
+                        status_text(&sd.standardized),
+                    ],
+                ),
+                (
+                    false,
+                    vec![
+                        "raw".into(),
+                        opt6(sd.raw.final_val_loss),
+                        opt4(sd.raw.final_val_accuracy),
+                        status_text(&sd.raw),
+                    ],
+                ),
             ],
         ),
     );
@@ -346,7 +475,10 @@ pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
 pub fn shell_words(args: &[String]) -> String {
     args.iter()
         .map(|a| {
-            if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@".contains(c)) {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@".contains(c))
+            {
                 a.clone()
             } else {
                 format!("'{}'", a.replace('\'', "'\\''"))
@@ -366,7 +498,10 @@ mod tests {
         c.text("a", "<b>&'\"");
         c.markup("m", "<i>x</i>".into());
         let out = fill("[{{a}}|{{{m}}}|{{ a }}]", &c).unwrap();
-        assert_eq!(out, "[&lt;b&gt;&amp;&#39;&quot;|<i>x</i>|&lt;b&gt;&amp;&#39;&quot;]");
+        assert_eq!(
+            out,
+            "[&lt;b&gt;&amp;&#39;&quot;|<i>x</i>|&lt;b&gt;&amp;&#39;&quot;]"
+        );
     }
 
     #[test]
@@ -382,14 +517,25 @@ mod tests {
 
     #[test]
     fn the_template_has_every_section() {
-        for id in ["data", "gradcheck", "lr-demo", "grid", "monte-carlo", "final", "standardization", "run"] {
+        for id in [
+            "data",
+            "gradcheck",
+            "lr-demo",
+            "grid",
+            "monte-carlo",
+            "final",
+            "standardization",
+            "run",
+        ] {
             assert!(TEMPLATE.contains(&format!("<section id=\"{id}\">")), "{id}");
         }
     }
 
     #[test]
     fn shell_words_quote_what_needs_it() {
-        let args: Vec<String> = ["msd-century", "run", "--out", "a b", "it's"].map(String::from).into();
+        let args: Vec<String> = ["msd-century", "run", "--out", "a b", "it's"]
+            .map(String::from)
+            .into();
         assert_eq!(shell_words(&args), "msd-century run --out 'a b' 'it'\\''s'");
     }
 }

@@ -30,7 +30,12 @@ pub enum Marker {
 }
 
 /// Markers in series order.
-pub const MARKERS: [Marker; 4] = [Marker::Circle, Marker::Square, Marker::Triangle, Marker::Cross];
+pub const MARKERS: [Marker; 4] = [
+    Marker::Circle,
+    Marker::Square,
+    Marker::Triangle,
+    Marker::Cross,
+];
 
 /// The look of series `i`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,7 +65,11 @@ pub fn sequential(t: f64) -> RGBColor {
         (94.0, 201.0, 98.0),
         (253.0, 231.0, 37.0),
     ];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let x = t * (STOPS.len() - 1) as f64;
     let k = (x.floor() as usize).min(STOPS.len() - 2);
     let f = x - k as f64;
@@ -82,7 +91,10 @@ mod tests {
     fn neighbouring_series_differ_in_lightness_dash_and_marker() {
         for i in 0..4 {
             let (a, b) = (series(i), series(i + 1));
-            assert!((luminance(a.color) - luminance(b.color)).abs() > 30.0, "series {i}");
+            assert!(
+                (luminance(a.color) - luminance(b.color)).abs() > 30.0,
+                "series {i}"
+            );
             assert_ne!(a.dash, b.dash);
             assert_ne!(a.marker, b.marker);
         }

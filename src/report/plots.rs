@@ -3,7 +3,7 @@
 //! tells its series apart by colour, dash and marker (see [`super::palette`]).
 
 use super::chart::{
-    err, label_font, render, style, tick_font, title_font, Band, DrawResult, Figure, Line,
+    err, label_font, render, style, tick_font, ticked, title_font, Band, DrawResult, Figure, Line,
     LineChart, Plot,
 };
 use super::palette::{luminance, sequential};
@@ -147,42 +147,48 @@ impl Plot for GridHeatmap<'_> {
             .collect();
         let lo = losses.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = losses.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let centres = |n: usize| (0..n).map(|k| k as f64 + 0.5).collect::<Vec<_>>();
         let mut ctx = ChartBuilder::on(root)
             .caption(
-                "Grid search: final validation loss (darker is lower)",
+                "Grid search: final validation loss (darker is lower, best outlined)",
                 title_font(),
             )
             .margin(12)
             .x_label_area_size(52)
             .y_label_area_size(80)
-            .build_cartesian_2d((0..nb).into_segmented(), (0..nl).into_segmented())
+            .build_cartesian_2d(
+                ticked(0.0..nb as f64, centres(nb)),
+                ticked(0.0..nl as f64, centres(nl)),
+            )
             .map_err(err)?;
         let batches = grid.batch_sizes.clone();
         let rates = grid.learning_rates.clone();
+        let pick = |v: f64, n: usize| {
+            (v.is_finite() && v >= 0.0)
+                .then(|| v.floor() as usize)
+                .filter(|k| *k < n)
+        };
         ctx.configure_mesh()
             .disable_mesh()
             .x_desc("batch size")
             .y_desc("learning rate")
             .axis_desc_style(label_font())
             .label_style(tick_font())
-            .x_labels(nb + 1)
-            .y_labels(nl + 1)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(j) => batches.get(*j).map(|b| b.to_string()),
-                _ => None,
-            }
-            .unwrap_or_default())
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => rates.get(*i).map(|r| r.to_string()),
-                _ => None,
-            }
-            .unwrap_or_default())
+            .x_label_formatter(&|v| {
+                pick(*v, nb)
+                    .map(|j| batches[j].to_string())
+                    .unwrap_or_default()
+            })
+            .y_label_formatter(&|v| {
+                pick(*v, nl)
+                    .map(|i| rates[i].to_string())
+                    .unwrap_or_default()
+            })
             .draw()
             .map_err(err)?;
-        let corner = |i: usize, j: usize| (SegmentValue::Exact(j), SegmentValue::Exact(i));
-        let center = |i: usize, j: usize| (SegmentValue::CenterOf(j), SegmentValue::CenterOf(i));
+        let corner = |i: usize, j: usize| (j as f64, i as f64);
+        let center = |i: usize, j: usize| (j as f64 + 0.5, i as f64 + 0.5);
         let centered = Pos::new(HPos::Center, VPos::Center);
-        let mut best_drawn = false;
         for i in 0..nl {
             for j in 0..nb {
                 let cell = grid.cell(i, j);
@@ -197,13 +203,14 @@ impl Plot for GridHeatmap<'_> {
                     (RunStatus::Skipped { .. }, _) => (WHITE, "skipped".to_string()),
                     _ => (RGBColor(200, 200, 200), "no value".to_string()),
                 };
-                let ink = if luminance(fill) < 110.0 { WHITE } else { BLACK };
+                let ink = if luminance(fill) < 110.0 {
+                    WHITE
+                } else {
+                    BLACK
+                };
                 let corners = [corner(i, j), corner(i + 1, j + 1)];
-                ctx.draw_series(std::iter::once(Rectangle::new(
-                    corners.clone(),
-                    fill.filled(),
-                )))
-                .map_err(err)?;
+                ctx.draw_series(std::iter::once(Rectangle::new(corners, fill.filled())))
+                    .map_err(err)?;
                 ctx.draw_series(std::iter::once(Rectangle::new(
                     corners,
                     RGBColor(255, 255, 255).stroke_width(2),
@@ -223,22 +230,7 @@ impl Plot for GridHeatmap<'_> {
             let (i, j) = (b / nb, b % nb);
             let corners = [corner(i, j), corner(i + 1, j + 1)];
             let outline = Rectangle::new(corners, RGBColor(213, 94, 0).stroke_width(5));
-            ctx.draw_series(std::iter::once(outline))
-                .map_err(err)?
-                .label("best cell (lowest final validation loss)")
-                .legend(|(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], RGBColor(213, 94, 0).stroke_width(3))
-                });
-            best_drawn = true;
-        }
-        if best_drawn {
-            ctx.configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font(tick_font())
-                .draw()
-                .map_err(err)?;
+            ctx.draw_series(std::iter::once(outline)).map_err(err)?;
         }
         Ok(())
     }
@@ -269,14 +261,23 @@ impl Plot for GridCurves<'_> {
                 .map(|i| grid.cell(i, j))
                 .collect();
             if let Some(RunStatus::Skipped { reason }) =
-                runs.first().map(|r| &r.status).filter(|_| runs.iter().all(|r| matches!(r.status, RunStatus::Skipped { .. })))
+                runs.first().map(|r| &r.status).filter(|_| {
+                    runs.iter()
+                        .all(|r| matches!(r.status, RunStatus::Skipped { .. }))
+                })
             {
-                let text = format!("batch {}: skipped ({reason})", grid.batch_sizes[j]);
                 let (w, h) = panel.dim_in_pixel();
                 let font = label_font().pos(Pos::new(HPos::Center, VPos::Center));
-                panel
-                    .draw(&Text::new(text, (w as i32 / 2, h as i32 / 2), font))
-                    .map_err(err)?;
+                let lines = [
+                    format!("batch size {}: skipped", grid.batch_sizes[j]),
+                    reason.clone(),
+                ];
+                for (k, text) in lines.into_iter().enumerate() {
+                    let at = (w as i32 / 2, h as i32 / 2 + 24 * k as i32);
+                    panel
+                        .draw(&Text::new(text, at, font.clone()))
+                        .map_err(err)?;
+                }
                 continue;
             }
             let chart = LineChart {
@@ -326,6 +327,9 @@ impl Plot for FinalBars<'_> {
         let vmax = values.iter().copied().fold(0.0, f64::max);
         let y0 = (((vmin - 0.04) * 20.0).floor() / 20.0).max(0.0);
         let y1 = (vmax + 0.03).min(1.0).max(y0 + 0.05);
+        let centres: Vec<f64> = (0..3)
+            .map(|k| (k * slots) as f64 + m as f64 / 2.0)
+            .collect();
         let mut ctx = ChartBuilder::on(root)
             .caption(
                 "Final accuracy: chosen SGD, exact optimum and library",
@@ -334,7 +338,10 @@ impl Plot for FinalBars<'_> {
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(72)
-            .build_cartesian_2d((0..3 * slots).into_segmented(), y0..y1)
+            .build_cartesian_2d(
+                ticked(-0.5..(3 * slots) as f64 - 0.5, centres),
+                ticked(y0..y1, super::chart::linear_ticks(y0, y1)),
+            )
             .map_err(err)?;
         ctx.configure_mesh()
             .disable_x_mesh()
@@ -342,29 +349,33 @@ impl Plot for FinalBars<'_> {
             .y_desc("accuracy (axis starts above 0)")
             .axis_desc_style(label_font())
             .label_style(tick_font())
-            .x_labels(3 * slots + 1)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(k) if k % slots == m / 2 => splits[k / slots].to_string(),
-                _ => String::new(),
+            .x_label_formatter(&|x| {
+                let k = ((x + 0.5) / slots as f64).floor();
+                if (0.0..3.0).contains(&k) {
+                    splits[k as usize].to_string()
+                } else {
+                    String::new()
+                }
             })
-            .light_line_style(RGBColor(235, 235, 235))
+            .y_label_formatter(&|y| super::chart::tick_label(*y))
+            .bold_line_style(RGBColor(220, 220, 220))
             .draw()
             .map_err(err)?;
         for (i, model) in models.iter().enumerate() {
             let color = style(i).color;
             let bars = (0..3).map(|k| {
                 let x = k * slots + i;
-                let mut bar = Rectangle::new(
-                    [(SegmentValue::Exact(x), y0), (SegmentValue::Exact(x + 1), acc(model, k))],
+                Rectangle::new(
+                    [(x as f64 + 0.04, y0), (x as f64 + 0.96, acc(model, k))],
                     color.filled(),
-                );
-                bar.set_margin(0, 0, 3, 3);
-                bar
+                )
             });
             ctx.draw_series(bars)
                 .map_err(err)?
                 .label(&model.label)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.filled())
+                });
             let font = (super::chart::FONT, 12)
                 .into_font()
                 .color(&BLACK)
@@ -372,7 +383,7 @@ impl Plot for FinalBars<'_> {
             let labels = (0..3).map(|k| {
                 let x = k * slots + i;
                 let v = acc(model, k);
-                Text::new(format!("{v:.4}"), (SegmentValue::CenterOf(x), v), font.clone())
+                Text::new(format!("{v:.4}"), (x as f64 + 0.5, v), font.clone())
             });
             ctx.draw_series(labels).map_err(err)?;
         }
