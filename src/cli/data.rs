@@ -47,6 +47,9 @@ pub struct FetchArgs {
     /// Where to download from
     #[arg(long, value_name = "URL", default_value = fetch::DEFAULT_URL)]
     pub url: String,
+    /// Rows the downloaded file must hold
+    #[arg(long, value_name = "N", default_value_t = FULL_ROWS, hide = true)]
+    pub expect_rows: usize,
 }
 
 pub fn run(cmd: DataCommand) -> anyhow::Result<ExitCode> {
@@ -75,7 +78,12 @@ pub fn run(cmd: DataCommand) -> anyhow::Result<ExitCode> {
             }
         }
         DataCommand::Fetch(args) => {
-            let path = fetch::fetch(&args.url, &args.dest, std::io::stderr().is_terminal())?;
+            let path = fetch::fetch_expecting(
+                &args.url,
+                &args.dest,
+                args.expect_rows,
+                std::io::stderr().is_terminal(),
+            )?;
             println!("{}", path.display());
         }
     }

@@ -1,10 +1,249 @@
 //! Binary cache of a parsed text file, beside it, as `.npy` (numpy can read it too).
+//!
+//! `<file>.cache.npy` holds the `rows x 91` matrix ('<f8', C order); `<file>.cache.json` holds
+//! the key of the source it came from ([`key::SourceKey`]) and a checksum of the npy data. The
+//! cache is used only when the key matches the source now and the header, length and checksum
+//! are right; anything else is re-parsed and rewritten. The npy is written first and the json
+//! last, both atomically, so the json is the commit mark.
+//!
+//! Checksum: the data bytes in fixed blocks of 8 MiB, `h_i = xxh3_64(block_i)`, and
+//! `xxh3_64(h_0 ‖ h_1 ‖ ...)` (each `h_i` little-endian), so blocks are read and hashed in
+//! parallel.
+
+mod key;
+mod npy;
+
+pub use key::{sample_ranges, source_key, SourceKey};
+pub use npy::header as npy_header;
 
 use super::matrix::Matrix;
-use crate::error::Result;
-use std::path::Path;
+use super::table::N_FIELDS;
+use super::uci;
+use crate::error::{Error, Result};
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Bytes per checksum block.
+const HASH_BLOCK: usize = 8 << 20;
+/// Format name and version in the sidecar.
+const FORMAT: &str = "msd-century-cache";
+const VERSION: u32 = 1;
+
+/// The sidecar `<file>.cache.json`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CacheMeta {
+    pub format: String,
+    pub version: u32,
+    pub source: SourceKey,
+    pub rows: usize,
+    pub cols: usize,
+    /// Checksum of the npy data (see the module doc), in hex.
+    pub data_xxh3: String,
+}
+
+/// Where the rows came from on this load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Read from a valid cache.
+    Hit,
+    /// Parsed; no cache existed; cache written.
+    Built,
+    /// Parsed because the cache was stale or damaged (the reason); cache rewritten.
+    Rebuilt(String),
+    /// Parsed; the cache could not be written (the reason).
+    NotWritten(String),
+}
+
+/// `<file>.cache.npy` and `<file>.cache.json` beside `path`.
+pub fn cache_paths(path: &Path) -> (PathBuf, PathBuf) {
+    let with = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    (with(".cache.npy"), with(".cache.json"))
+}
 
 /// The parsed rows of `path`, from a valid cache when there is one, else parsed (and cached).
 pub fn load_or_parse(path: &Path, progress: bool) -> Result<Matrix> {
-    super::uci::parse_file(path, progress)
+    load(path, progress).map(|(m, _)| m)
+}
+
+/// Like [`load_or_parse`], and says whether the cache served the rows.
+pub fn load(path: &Path, progress: bool) -> Result<(Matrix, Outcome)> {
+    let key = match source_key(path) {
+        Ok(key) => key,
+        // The parser gives the proper error for a missing file or a directory.
+        Err(_) => {
+            let m = uci::parse_file(path, progress)?;
+            return Ok((m, Outcome::NotWritten("source unreadable".into())));
+        }
+    };
+    let (npy_path, json_path) = cache_paths(path);
+    let rebuilt = match read_cache(&npy_path, &json_path, &key) {
+        Ok(m) => return Ok((m, Outcome::Hit)),
+        Err(Miss::Absent) => None,
+        Err(Miss::Stale) => {
+            eprintln!(
+                "note: {} changed since its cache was written: parsing it again",
+                path.display()
+            );
+            Some("source changed".to_string())
+        }
+        Err(Miss::Corrupt(why)) => {
+            eprintln!(
+                "note: cache {} is damaged ({why}): parsing {} again",
+                npy_path.display(),
+                path.display()
+            );
+            Some(why)
+        }
+    };
+    let values = uci::parse_file(path, progress)?;
+    match write_cache(&npy_path, &json_path, &key, &values) {
+        Ok(()) => Ok((values, rebuilt.map_or(Outcome::Built, Outcome::Rebuilt))),
+        Err(e) => {
+            eprintln!("note: cannot write the cache ({e}); continuing without it");
+            Ok((values, Outcome::NotWritten(e.to_string())))
+        }
+    }
+}
+
+/// Why a cache was not used.
+#[derive(Debug)]
+enum Miss {
+    Absent,
+    Stale,
+    Corrupt(String),
+}
+
+/// Reads the cache when it matches `key` and is intact.
+fn read_cache(npy_path: &Path, json_path: &Path, key: &SourceKey) -> Result<Matrix, Miss> {
+    let text = match std::fs::read(json_path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Absent),
+        Err(e) => return Err(Miss::Corrupt(format!("cannot read its sidecar: {e}"))),
+    };
+    let meta: CacheMeta = serde_json::from_slice(&text)
+        .map_err(|e| Miss::Corrupt(format!("bad sidecar json: {e}")))?;
+    if meta.format != FORMAT || meta.version != VERSION || meta.cols != N_FIELDS {
+        return Err(Miss::Stale);
+    }
+    if &meta.source != key {
+        return Err(Miss::Stale);
+    }
+    let corrupt = |what: &str| Miss::Corrupt(what.to_string());
+    let file = File::open(npy_path).map_err(|e| Miss::Corrupt(format!("cannot open: {e}")))?;
+    let header = npy::header(meta.rows, meta.cols);
+    let values_len = meta
+        .rows
+        .checked_mul(meta.cols)
+        .ok_or_else(|| corrupt("impossible shape"))?;
+    let expected = (header.len() + values_len * 8) as u64;
+    let actual = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if actual != expected {
+        return Err(Miss::Corrupt(format!(
+            "{actual} bytes, expected {expected}"
+        )));
+    }
+    let mut head = vec![0u8; header.len()];
+    read_at(&file, &mut head, 0).map_err(|e| Miss::Corrupt(e.to_string()))?;
+    if head != header {
+        return Err(corrupt("bad npy header"));
+    }
+    let mut values = vec![0.0f64; values_len];
+    let offset = header.len() as u64;
+    let hashes: std::io::Result<Vec<u64>> = bytemuck::cast_slice_mut::<f64, u8>(&mut values)
+        .par_chunks_mut(HASH_BLOCK)
+        .enumerate()
+        .map(|(i, block)| {
+            read_at(&file, block, offset + (i * HASH_BLOCK) as u64)?;
+            Ok(xxh3_64(block))
+        })
+        .collect();
+    let hashes = hashes.map_err(|e| Miss::Corrupt(e.to_string()))?;
+    if hex(combine(&hashes)) != meta.data_xxh3 {
+        return Err(corrupt("checksum mismatch"));
+    }
+    from_le(&mut values);
+    Ok(Matrix::from_vec(meta.rows, meta.cols, values))
+}
+
+/// Writes the npy, then the sidecar.
+fn write_cache(npy_path: &Path, json_path: &Path, key: &SourceKey, values: &Matrix) -> Result<()> {
+    let le: std::borrow::Cow<[f64]> = if cfg!(target_endian = "little") {
+        std::borrow::Cow::Borrowed(values.as_slice())
+    } else {
+        std::borrow::Cow::Owned(
+            values
+                .as_slice()
+                .iter()
+                .map(|v| f64::from_bits(v.to_bits().to_le()))
+                .collect(),
+        )
+    };
+    let bytes: &[u8] = bytemuck::cast_slice(&le);
+    let hashes: Vec<u64> = bytes.par_chunks(HASH_BLOCK).map(xxh3_64).collect();
+    let header = npy::header(values.rows(), values.cols());
+    crate::atomic::write_atomic(npy_path, |w: &mut dyn Write| {
+        w.write_all(&header)?;
+        w.write_all(bytes)
+    })?;
+    let meta = CacheMeta {
+        format: FORMAT.into(),
+        version: VERSION,
+        source: key.clone(),
+        rows: values.rows(),
+        cols: values.cols(),
+        data_xxh3: hex(combine(&hashes)),
+    };
+    let text =
+        serde_json::to_vec_pretty(&meta).map_err(|e| Error::format(json_path, e.to_string()))?;
+    crate::atomic::write_bytes_atomic(json_path, &text)
+}
+
+/// The checksum of the block hashes.
+fn combine(hashes: &[u64]) -> u64 {
+    let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+    xxh3_64(&bytes)
+}
+
+fn hex(h: u64) -> String {
+    format!("{h:016x}")
+}
+
+/// Little-endian file values to native ones (nothing to do on little-endian machines).
+fn from_le(values: &mut [f64]) {
+    if cfg!(target_endian = "big") {
+        for v in values {
+            *v = f64::from_bits(u64::from_le(v.to_bits()));
+        }
+    }
+}
+
+/// Fills `buf` from `file` at `offset`.
+#[cfg(unix)]
+pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Fills `buf` from `file` at `offset`.
+#[cfg(windows)]
+pub(crate) fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,285 @@
+//! The streaming loop: this thread reads blocks, a second thread parses each block in parallel
+//! pieces and appends the rows, in file order.
+
+use super::chunk::{count_lines, parse_chunk, ChunkRows, Fault, LineFault};
+use super::number::parse_field;
+use super::source::{read_error, read_up_to, Source};
+use crate::data::matrix::Matrix;
+use crate::data::table::N_FIELDS;
+use crate::error::{shorten_bytes, Error, Result};
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+
+/// Bytes read at a time; a line longer than this is refused.
+pub const BLOCK_BYTES: usize = 8 << 20;
+/// Target size of the pieces parsed in parallel (cut at the next newline).
+const PIECE_BYTES: usize = 512 << 10;
+
+/// A buffer of `BLOCK_BYTES` whose first `len` bytes are whole lines (or the end of the file).
+struct Block {
+    data: Vec<u8>,
+    len: usize,
+    /// No newline in a full block: the line is too long.
+    overlong: bool,
+}
+
+/// Reads `source` to the end and parses it.
+pub fn parse_source(source: Source<'_>) -> Result<Matrix> {
+    let Source { reader, name, kind } = source;
+    let name = name.as_path();
+    let (outcome, read_result) = std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Block>(2);
+        let (back_tx, back_rx) = channel::<Vec<u8>>();
+        let parser = scope.spawn(move || Parser::new(name).run(rx, back_tx));
+        let mut read_result = read_blocks(reader, &tx, &back_rx);
+        drop(tx);
+        let outcome = parser.join();
+        // A parse error in damaged compressed data: read on, and blame the archive if it is.
+        if kind.compressed() && read_result.is_ok() && !matches!(outcome, Ok(Ok(_))) {
+            read_result = drain(reader);
+        }
+        (outcome, read_result)
+    });
+    if let Err(e) = read_result {
+        return Err(read_error(kind, name, e));
+    }
+    match outcome {
+        Ok(result) => result,
+        Err(_) => Err(Error::format(name, "internal error while parsing")),
+    }
+}
+
+/// Fills blocks from `reader` and sends them until the end or until the parser stops listening.
+fn read_blocks(
+    reader: &mut dyn Read,
+    tx: &SyncSender<Block>,
+    back: &Receiver<Vec<u8>>,
+) -> std::io::Result<()> {
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let mut data = back.try_recv().unwrap_or_else(|_| vec![0u8; BLOCK_BYTES]);
+        data[..carry.len()].copy_from_slice(&carry);
+        let start = carry.len();
+        carry.clear();
+        let got = read_up_to(reader, &mut data[start..])?;
+        let filled = start + got;
+        let at_end = filled < BLOCK_BYTES;
+        let (len, overlong) = if at_end {
+            (filled, false)
+        } else {
+            match memchr::memrchr(b'\n', &data[..filled]) {
+                Some(i) => {
+                    carry.extend_from_slice(&data[i + 1..filled]);
+                    (i + 1, false)
+                }
+                None => (filled, true),
+            }
+        };
+        if len > 0
+            && tx
+                .send(Block {
+                    data,
+                    len,
+                    overlong,
+                })
+                .is_err()
+        {
+            return Ok(());
+        }
+        if at_end || overlong {
+            return Ok(());
+        }
+    }
+}
+
+/// Reads the rest of `reader`, to find out whether it is damaged.
+fn drain(reader: &mut dyn Read) -> std::io::Result<()> {
+    std::io::copy(reader, &mut std::io::sink()).map(|_| ())
+}
+
+/// State carried from block to block.
+struct Parser<'a> {
+    name: &'a Path,
+    out: Vec<f64>,
+    rows: usize,
+    /// Lines before the current block.
+    lines: u64,
+    /// First of the empty lines seen so far, when no row has followed them (yet).
+    pending_blank: Option<u64>,
+    started: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(name: &'a Path) -> Self {
+        Parser {
+            name,
+            out: Vec::new(),
+            rows: 0,
+            lines: 0,
+            pending_blank: None,
+            started: false,
+        }
+    }
+
+    fn run(mut self, rx: Receiver<Block>, back: Sender<Vec<u8>>) -> Result<Matrix> {
+        for block in rx {
+            let bytes = &block.data[..block.len];
+            let bytes = if self.started {
+                bytes
+            } else {
+                self.started = true;
+                self.skip_header(bytes)
+            };
+            self.parse_block(bytes)?;
+            if block.overlong {
+                return Err(Error::Line {
+                    path: self.name.to_path_buf(),
+                    line: self.lines + 1,
+                    message: format!(
+                        "line longer than {} MiB: not a UCI data file",
+                        BLOCK_BYTES >> 20
+                    ),
+                });
+            }
+            let _ = back.send(block.data);
+        }
+        if self.rows == 0 {
+            return Err(Error::format(
+                self.name,
+                "no data rows (the file is empty or holds only a header)",
+            ));
+        }
+        self.out.shrink_to_fit();
+        Ok(Matrix::from_vec(self.rows, N_FIELDS, self.out))
+    }
+
+    /// Drops a UTF-8 byte-order mark and a first line of column names (with a notice).
+    fn skip_header<'b>(&mut self, bytes: &'b [u8]) -> &'b [u8] {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+        let line = &bytes[..end];
+        let first = line
+            .split(|&b| b == b',' || b == b'\r')
+            .next()
+            .unwrap_or(&[]);
+        let is_name = !first.is_empty()
+            && parse_field(first).is_none()
+            && first.iter().any(u8::is_ascii_alphabetic);
+        if !is_name {
+            return bytes;
+        }
+        eprintln!(
+            "note: {}: line 1 is a header ({}): skipped",
+            self.name.display(),
+            shorten_bytes(line.strip_suffix(b"\r").unwrap_or(line), 30)
+        );
+        self.lines = 1;
+        &bytes[(end + 1).min(bytes.len())..]
+    }
+
+    /// Parses whole lines in parallel pieces and appends their rows.
+    fn parse_block(&mut self, bytes: &[u8]) -> Result<()> {
+        let pieces = cut_pieces(bytes, PIECE_BYTES);
+        let counts: Vec<usize> = pieces.par_iter().map(|p| count_lines(p)).collect();
+        let base = self.out.len();
+        let total: usize = counts.iter().sum();
+        self.out.resize(base + total * N_FIELDS, 0.0);
+        let mut slices = Vec::with_capacity(pieces.len());
+        let mut rest = &mut self.out[base..];
+        for &c in &counts {
+            let (head, tail) = rest.split_at_mut(c * N_FIELDS);
+            slices.push(head);
+            rest = tail;
+        }
+        let results: Vec<Result<ChunkRows, LineFault>> = pieces
+            .par_iter()
+            .zip(slices.into_par_iter())
+            .map(|(piece, out)| parse_chunk(piece, out))
+            .collect();
+        let mut line_base = self.lines;
+        for (result, &count) in results.iter().zip(&counts) {
+            match result {
+                Err(fault) => {
+                    if let Some(blank) = self.pending_blank {
+                        return Err(self.error(blank, Fault::Blank));
+                    }
+                    return Err(self.error(line_base + fault.line, fault.kind.clone()));
+                }
+                Ok(got) => {
+                    if got.rows > 0 {
+                        if let Some(blank) = self.pending_blank {
+                            return Err(self.error(blank, Fault::Blank));
+                        }
+                    }
+                    self.rows += got.rows;
+                    if let (None, Some(t)) = (self.pending_blank, got.trailing_blank) {
+                        self.pending_blank = Some(line_base + t);
+                    }
+                }
+            }
+            line_base += count as u64;
+        }
+        self.lines = line_base;
+        self.out.truncate(self.rows * N_FIELDS);
+        Ok(())
+    }
+
+    /// The error for `fault` at the 0-based line `line` of the file.
+    fn error(&self, line: u64, fault: Fault) -> Error {
+        let path = self.name.to_path_buf();
+        let line = line + 1;
+        match fault {
+            Fault::FieldCount(found) => Error::Line {
+                path,
+                line,
+                message: format!("expected {N_FIELDS} fields, found {found}"),
+            },
+            Fault::Blank => Error::Line {
+                path,
+                line,
+                message: "empty line in the middle of the file".into(),
+            },
+            Fault::Field { field, message } => Error::Parse {
+                path,
+                line,
+                field,
+                message,
+            },
+        }
+    }
+}
+
+/// Cuts `bytes` (whole lines) into pieces of about `size` bytes, each ending after a newline.
+fn cut_pieces(bytes: &[u8], size: usize) -> Vec<&[u8]> {
+    let mut pieces = Vec::with_capacity(bytes.len() / size + 1);
+    let mut start = 0;
+    while start < bytes.len() {
+        let target = start + size;
+        let end = if target >= bytes.len() {
+            bytes.len()
+        } else {
+            match memchr::memchr(b'\n', &bytes[target..]) {
+                Some(i) => target + i + 1,
+                None => bytes.len(),
+            }
+        };
+        pieces.push(&bytes[start..end]);
+        start = end;
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_cover_the_bytes_at_line_ends() {
+        let text = b"aaa\nbb\ncccc\nd";
+        let pieces = cut_pieces(text, 2);
+        assert_eq!(pieces, vec![&b"aaa\n"[..], b"bb\n", b"cccc\n", b"d"]);
+        assert_eq!(pieces.concat(), text.to_vec());
+    }
+}

@@ -1,0 +1,217 @@
+//! Opens a data file as a stream of text, whatever it is stored as: plain text, a zip archive
+//! holding one text file, or gzip. The kind comes from the first bytes (`PK\x03\x04`, `1f 8b`),
+//! not from the name, so a renamed or half-downloaded file is read for what it is.
+
+use crate::error::{Error, Result};
+use indicatif::ProgressBar;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// How the text is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Zip,
+    Gzip,
+}
+
+impl Kind {
+    /// Whether reading can fail because the data inside is damaged.
+    pub fn compressed(self) -> bool {
+        self != Kind::Text
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Zip => "zip",
+            Kind::Gzip => "gzip",
+        }
+    }
+}
+
+/// The stream handed to the parser: the text, the name for messages, how it was stored.
+pub struct Source<'a> {
+    pub reader: &'a mut dyn Read,
+    /// The file (for a zip, `archive.zip/inner.txt`): what error messages name.
+    pub name: PathBuf,
+    pub kind: Kind,
+}
+
+/// The kind of file that starts with `magic`.
+pub fn detect(magic: &[u8]) -> Kind {
+    if magic.starts_with(b"PK\x03\x04") {
+        Kind::Zip
+    } else if magic.starts_with(&[0x1f, 0x8b]) {
+        Kind::Gzip
+    } else {
+        Kind::Text
+    }
+}
+
+/// Maps a read error inside the stream to the library error: damaged data for archives.
+pub fn read_error(kind: Kind, name: &Path, e: std::io::Error) -> Error {
+    if kind.compressed() {
+        Error::format(
+            name,
+            format!("corrupt or truncated {} data: {e}", kind.describe()),
+        )
+    } else {
+        Error::io(name, e)
+    }
+}
+
+/// Opens `path` and runs `body` on its text; `bar` counts the bytes read from disk.
+pub fn with_source<T>(
+    path: &Path,
+    bar: &ProgressBar,
+    body: impl FnOnce(Source<'_>) -> Result<T>,
+) -> Result<T> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory, not a file",
+            ),
+        ));
+    }
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut magic = [0u8; 4];
+    let got = read_up_to(&mut file, &mut magic).map_err(|e| Error::io(path, e))?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(path, e))?;
+    let counted = Counted {
+        inner: file,
+        bar: bar.clone(),
+    };
+    match detect(&magic[..got]) {
+        Kind::Text => {
+            let mut reader = counted;
+            body(Source {
+                reader: &mut reader,
+                name: path.to_path_buf(),
+                kind: Kind::Text,
+            })
+        }
+        Kind::Gzip => {
+            let mut reader = flate2::read::MultiGzDecoder::new(counted);
+            body(Source {
+                reader: &mut reader,
+                name: path.to_path_buf(),
+                kind: Kind::Gzip,
+            })
+        }
+        Kind::Zip => with_zip_entry(path, counted, body),
+    }
+}
+
+/// Runs `body` on the one text file (`.txt`/`.csv`) inside the zip archive `path`.
+fn with_zip_entry<T>(
+    path: &Path,
+    file: Counted,
+    body: impl FnOnce(Source<'_>) -> Result<T>,
+) -> Result<T> {
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| {
+        Error::format(
+            path,
+            format!("not a readable zip archive (truncated or corrupt): {e}"),
+        )
+    })?;
+    let mut names = Vec::new();
+    let mut texts = Vec::new();
+    for i in 0..archive.len() {
+        let Some(name) = archive.name_for_index(i) else {
+            continue;
+        };
+        if name.ends_with('/') || name.starts_with("__MACOSX/") {
+            continue;
+        }
+        names.push(name.to_string());
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".txt") || lower.ends_with(".csv") {
+            texts.push((i, name.to_string()));
+        }
+    }
+    let (index, inner) = match texts.as_slice() {
+        [one] => one.clone(),
+        [] => {
+            return Err(Error::format(
+                path,
+                format!(
+                    "the zip archive holds no .txt or .csv file (it holds: {})",
+                    list(&names)
+                ),
+            ))
+        }
+        many => {
+            let found: Vec<String> = many.iter().map(|(_, n)| n.clone()).collect();
+            return Err(Error::format(
+                path,
+                format!(
+                    "the zip archive holds {} text files ({}); expected one",
+                    many.len(),
+                    list(&found)
+                ),
+            ));
+        }
+    };
+    let name = path.join(&inner);
+    let mut entry = archive
+        .by_index(index)
+        .map_err(|e| Error::format(&name, format!("cannot read from the zip archive: {e}")))?;
+    body(Source {
+        reader: &mut entry,
+        name,
+        kind: Kind::Zip,
+    })
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "nothing".into();
+    }
+    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+    let more = names.len().saturating_sub(5);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// Reads until `buf` is full or the end; the count read.
+pub fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// A file that moves a progress bar by the bytes read from it.
+struct Counted {
+    inner: File,
+    bar: ProgressBar,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+impl Seek for Counted {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
