@@ -1,6 +1,6 @@
 //! `data synth`, `data inspect`, `data fetch`.
 
-use super::{print_json, DataArgs};
+use super::{emit, print_json, DataArgs};
 use clap::{Args, Subcommand};
 use msd_century::data::{self, fetch, inspect, synthetic, write, FULL_ROWS};
 use std::io::IsTerminal;
@@ -74,7 +74,7 @@ pub fn run(cmd: DataCommand) -> anyhow::Result<ExitCode> {
             if args.json {
                 print_json(&summary)?;
             } else {
-                print!("{summary}");
+                emit(&summary.to_string())?;
             }
         }
         DataCommand::Fetch(args) => {
@@ -84,7 +84,7 @@ pub fn run(cmd: DataCommand) -> anyhow::Result<ExitCode> {
                 args.expect_rows,
                 std::io::stderr().is_terminal(),
             )?;
-            println!("{}", path.display());
+            emit(&format!("{}\n", path.display()))?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,9 +1,22 @@
 //! `gradcheck`, `train`, `evaluate`, `predict`.
 
-use super::DataArgs;
-use clap::Args;
-use std::path::PathBuf;
+use super::{print_json, DataArgs};
+use clap::{Args, ValueEnum};
+use msd_century::data::{self, Provenance, Splits};
+use msd_century::model::io::{Model, Training};
+use msd_century::model::{self, evaluate as eval_set, predict, Evaluation, Init, Params};
+use msd_century::train::{self, sgd, HistoryPoint, NewtonConfig, SgdConfig};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
+
+/// Exit code of `train` when SGD diverged (non-finite parameters or loss).
+pub const EXIT_DIVERGED: u8 = 3;
+/// Exit code of `gradcheck` when the check fails.
+pub const EXIT_GRADCHECK_FAILED: u8 = 2;
+/// Rows sampled by `gradcheck`.
+pub const GRADCHECK_ROWS: usize = 1000;
 
 #[derive(Debug, Args)]
 pub struct GradcheckArgs {
@@ -14,16 +27,58 @@ pub struct GradcheckArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Solver {
+    /// Mini-batch stochastic gradient descent
+    Sgd,
+    /// The exact optimum by Newton's method
+    Newton,
+    /// linfa-logistic (L-BFGS), scikit-learn's default C = 1 unless --l2
+    Library,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitArg {
+    Zeros,
+    /// N(0, 1), seeded by --seed
+    Normal,
+}
+
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     #[command(flatten)]
     pub data: DataArgs,
+    /// Solver
+    #[arg(long, value_enum, default_value_t = Solver::Sgd)]
+    pub solver: Solver,
+    /// Learning rate (sgd)
+    #[arg(long, value_name = "F", default_value_t = 0.1)]
+    pub lr: f64,
+    /// Rows per mini-batch (sgd)
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub batch_size: usize,
+    /// Iterations (sgd)
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub iters: usize,
+    /// Record validation loss and accuracy every N iterations (sgd)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub eval_every: usize,
+    /// Initial parameters (sgd)
+    #[arg(long, value_enum, default_value_t = InitArg::Zeros)]
+    pub init: InitArg,
+    /// L2 strength: objective = mean loss + (l2/2)·‖w‖² [default: 0; library: 1/n_train, i.e. C = 1]
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    pub l2: Option<f64>,
     /// Output directory for model.json and history.csv
     #[arg(long, value_name = "DIR", default_value = "out/train")]
     pub out: PathBuf,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    /// Print the validation loss and accuracy as they are recorded (instead of a progress bar)
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -52,21 +107,304 @@ pub struct PredictArgs {
 }
 
 pub fn gradcheck(args: GradcheckArgs) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("gradcheck: not yet available")
+    let (table, splits) = data::load_splits(&args.data.to_options())?;
+    let report = model::gradcheck(&splits.train, args.data.seed, GRADCHECK_ROWS);
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(flatten)]
+            report: &'a model::GradcheckReport,
+            data: &'a Provenance,
+            synthetic: bool,
+        }
+        print_json(&Out {
+            report: &report,
+            data: &table.provenance,
+            synthetic: table.provenance.is_synthetic(),
+        })?;
+    } else {
+        println!("data: {}", table.provenance);
+        println!(
+            "gradient check on {} rows: {} parameters, max abs error {:.3e}, max rel error {:.3e} (limit {:.0e}): {}",
+            GRADCHECK_ROWS.min(splits.train.len()),
+            report.params_checked,
+            report.max_abs_error,
+            report.max_rel_error,
+            model::gradcheck::MAX_REL_ERROR,
+            if report.passed { "passed" } else { "FAILED" }
+        );
+    }
+    if report.passed {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("error: the gradient check failed");
+        Ok(ExitCode::from(EXIT_GRADCHECK_FAILED))
+    }
+}
+
+/// The JSON of `train`. Evaluations, weights and bias are absent when the run diverged.
+#[derive(Debug, serde::Serialize)]
+struct TrainReport {
+    solver: Solver,
+    data: Provenance,
+    synthetic: bool,
+    settings: serde_json::Value,
+    train: Option<Evaluation>,
+    val: Option<Evaluation>,
+    test: Option<Evaluation>,
+    history: Vec<HistoryPoint>,
+    diverged_at: Option<usize>,
+    weights: Option<Vec<f64>>,
+    bias: Option<f64>,
+    seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    newton: Option<train::NewtonFit>,
+    model_file: Option<PathBuf>,
+    history_file: PathBuf,
+}
+
+/// What a solver produced.
+struct Fitted {
+    params: Params,
+    history: train::History,
+    settings: serde_json::Value,
+    newton: Option<train::NewtonFit>,
 }
 
 pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("train: not yet available")
+    // Every setting that does not depend on the data is checked before the data is read.
+    let sgd_config = SgdConfig {
+        learning_rate: args.lr,
+        batch_size: args.batch_size,
+        iterations: args.iters,
+        eval_every: args.eval_every,
+        l2: args.l2.unwrap_or(0.0),
+        seed: args.data.seed,
+    };
+    match args.solver {
+        Solver::Sgd => sgd_config.validate(usize::MAX)?,
+        _ => sgd::check_l2(args.l2.unwrap_or(0.0))?,
+    }
+    let (table, splits) = data::load_splits(&args.data.to_options())?;
+    if args.solver == Solver::Sgd {
+        sgd_config.validate(splits.train.len())?;
+    }
+    let start = Instant::now();
+    let fitted = fit(&args, &sgd_config, &splits)?;
+    let seconds = start.elapsed().as_secs_f64();
+
+    msd_century::atomic::create_dir_all(&args.out)?;
+    let history_file = args.out.join("history.csv");
+    write_history(&history_file, &fitted.history.points)?;
+    let diverged_at = fitted.history.diverged_at;
+    let mut report = TrainReport {
+        solver: args.solver,
+        data: table.provenance.clone(),
+        synthetic: table.provenance.is_synthetic(),
+        settings: fitted.settings.clone(),
+        train: None,
+        val: None,
+        test: None,
+        history: fitted.history.points.clone(),
+        diverged_at,
+        weights: None,
+        bias: None,
+        seconds,
+        newton: fitted.newton.clone(),
+        model_file: None,
+        history_file,
+    };
+    if let Some(iter) = diverged_at {
+        if args.json {
+            print_json(&report)?;
+        }
+        eprintln!(
+            "error: training diverged at iteration {iter}: the parameters or the loss stopped being \
+             finite (try a smaller --lr); no model written, history in {}",
+            report.history_file.display()
+        );
+        return Ok(ExitCode::from(EXIT_DIVERGED));
+    }
+    let params = &fitted.params;
+    report.train = Some(eval_set(params, &splits.train));
+    report.val = Some(eval_set(params, &splits.val));
+    report.test = Some(eval_set(params, &splits.test));
+    report.weights = Some(params.weights.clone());
+    report.bias = Some(params.bias);
+    let model_file = args.out.join("model.json");
+    let training = Training {
+        solver: format!("{:?}", args.solver).to_lowercase(),
+        settings: fitted.settings.clone(),
+        seed: args.data.seed,
+        data: table.provenance.clone(),
+        software_version: msd_century::VERSION.to_string(),
+    };
+    Model::new(params, &splits.standardizer, splits.options.year_threshold, training).save(&model_file)?;
+    report.model_file = Some(model_file);
+    if args.json {
+        print_json(&report)?;
+    } else {
+        print_train(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fit(args: &TrainArgs, sgd_config: &SgdConfig, splits: &Splits) -> anyhow::Result<Fitted> {
+    let d = splits.train.x.cols();
+    Ok(match args.solver {
+        Solver::Sgd => {
+            let init = match args.init {
+                InitArg::Zeros => Init::Zeros,
+                InitArg::Normal => Init::Normal { seed: args.data.seed },
+            };
+            let bar = msd_century::progress::bar(
+                sgd_config.iterations as u64,
+                "sgd",
+                !args.verbose && std::io::stderr().is_terminal(),
+            );
+            let verbose = args.verbose;
+            let run = sgd::train_sgd_observed(
+                &splits.train,
+                &splits.val,
+                Params::init(d, init),
+                sgd_config,
+                &mut |iter, point| {
+                    bar.set_position(iter as u64);
+                    if let (true, Some(p)) = (verbose, point) {
+                        println!("{}", classic_line(p));
+                    }
+                },
+            )?;
+            bar.finish_and_clear();
+            Fitted {
+                params: run.params,
+                history: run.history,
+                settings: serde_json::json!({ "sgd": sgd_config, "init": init }),
+                newton: None,
+            }
+        }
+        Solver::Newton => {
+            let config = NewtonConfig {
+                l2: args.l2.unwrap_or(0.0),
+                ..NewtonConfig::default()
+            };
+            let fit = train::fit_newton(&splits.train, &config)?;
+            Fitted {
+                params: fit.params.clone(),
+                history: train::History::default(),
+                settings: serde_json::json!({ "newton": config }),
+                newton: Some(fit),
+            }
+        }
+        Solver::Library => {
+            let n = splits.train.len() as f64;
+            let l2 = args.l2.unwrap_or(1.0 / n);
+            let fit = train::fit_library(&splits.train, l2)?;
+            Fitted {
+                params: fit.params,
+                history: train::History::default(),
+                settings: serde_json::json!({
+                    "library": "linfa-logistic 0.8.1 (L-BFGS)",
+                    "l2": l2,
+                    "alpha": l2 * n,
+                    "sklearn_c": 1.0 / (l2 * n),
+                    "gradient_tolerance": train::library::GRADIENT_TOLERANCE_PER_ROW * n,
+                    "max_iterations": fit.iterations,
+                }),
+                newton: None,
+            }
+        }
+    })
+}
+
+/// The classic log line: `Iter 10. [Val Acc 73%, Loss 0.561585]`.
+pub fn classic_line(p: &HistoryPoint) -> String {
+    format!(
+        "Iter {}. [Val Acc {:.0}%, Loss {:.6}]",
+        p.iter,
+        p.val_accuracy * 100.0,
+        p.val_loss
+    )
+}
+
+fn write_history(path: &Path, points: &[HistoryPoint]) -> msd_century::Result<()> {
+    let mut text = String::from("iter,val_loss,val_accuracy\n");
+    for p in points {
+        text.push_str(&format!("{},{},{}\n", p.iter, p.val_loss, p.val_accuracy));
+    }
+    msd_century::atomic::write_bytes_atomic(path, text.as_bytes())
+}
+
+fn print_eval(name: &str, e: &Evaluation) {
+    println!(
+        "{name:>5}: loss {:.6}  accuracy {:.4}  ({} rows)",
+        e.loss, e.accuracy, e.n
+    );
+}
+
+fn print_train(r: &TrainReport) {
+    println!("data: {}", r.data);
+    println!("solver: {:?}, {:.3} s", r.solver, r.seconds);
+    if let Some(fit) = &r.newton {
+        println!(
+            "newton: {} iterations ({} Hessians), max |gradient| {:.2e}",
+            fit.iterations, fit.hessian_evaluations, fit.gradient_max_norm
+        );
+    }
+    for (name, e) in [("train", &r.train), ("val", &r.val), ("test", &r.test)] {
+        if let Some(e) = e {
+            print_eval(name, e);
+        }
+    }
+    if let Some(path) = &r.model_file {
+        println!("model: {}", path.display());
+    }
+    println!("history: {}", r.history_file.display());
 }
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("evaluate: not yet available")
+    let model = Model::load(&args.model)?;
+    let mut options = args.data.to_options();
+    // Labels follow the model's own threshold.
+    options.split.year_threshold = model.year_threshold;
+    let (table, splits) = data::load_splits(&options)?;
+    let params = model.params_for(&splits.standardizer);
+    #[derive(serde::Serialize)]
+    struct Out {
+        train: Evaluation,
+        val: Evaluation,
+        test: Evaluation,
+        data: Provenance,
+        synthetic: bool,
+        model_file: PathBuf,
+    }
+    let out = Out {
+        train: eval_set(&params, &splits.train),
+        val: eval_set(&params, &splits.val),
+        test: eval_set(&params, &splits.test),
+        synthetic: table.provenance.is_synthetic(),
+        data: table.provenance,
+        model_file: args.model.clone(),
+    };
+    if args.json {
+        print_json(&out)?;
+    } else {
+        println!("model: {}", args.model.display());
+        println!("data: {}", out.data);
+        print_eval("train", &out.train);
+        print_eval("val", &out.val);
+        print_eval("test", &out.test);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn predict(args: PredictArgs) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("predict: not yet available")
+    let model = Model::load(&args.model)?;
+    let probabilities = predict::predict_file(&model, &args.input)?;
+    let text = predict::format_probabilities(&probabilities);
+    match &args.output {
+        Some(path) => msd_century::atomic::write_bytes_atomic(path, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,11 +2,15 @@
 //! kernel, the gradient check and the model file.
 
 pub mod gradcheck;
+pub mod hessian;
 pub mod io;
 pub mod kernel;
 pub mod logistic;
 pub mod params;
+pub mod predict;
+pub mod simulate;
 
 pub use gradcheck::{gradcheck, GradcheckReport};
+pub use io::Model;
 pub use kernel::{evaluate, Evaluation};
 pub use params::{Init, Params};

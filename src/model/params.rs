@@ -27,13 +27,69 @@ impl Params {
     }
 
     /// Initial parameters for `n` weights.
+    ///
+    /// `Normal { seed }` draws the weights, then the bias, from N(0, 1) with a ChaCha8 generator
+    /// seeded by `seed`: the same numbers on every machine.
     pub fn init(n: usize, init: Init) -> Params {
-        let _ = (n, init);
-        unimplemented!("Params::init")
+        match init {
+            Init::Zeros => Params::zeros(n),
+            Init::Normal { seed } => {
+                use rand::SeedableRng;
+                use rand_distr::{Distribution, StandardNormal};
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+                let weights = (0..n).map(|_| StandardNormal.sample(&mut rng)).collect();
+                let bias = StandardNormal.sample(&mut rng);
+                Params { weights, bias }
+            }
+        }
+    }
+
+    /// Weights then bias, as one vector of `n + 1` values.
+    pub fn to_vec(&self) -> Vec<f64> {
+        let mut v = self.weights.clone();
+        v.push(self.bias);
+        v
+    }
+
+    /// The inverse of [`Params::to_vec`]; `v` must hold at least one value.
+    pub fn from_slice(v: &[f64]) -> Params {
+        let (bias, weights) = v.split_last().map_or((0.0, &[][..]), |(b, w)| (*b, w));
+        Params {
+            weights: weights.to_vec(),
+            bias,
+        }
+    }
+
+    /// Number of weights.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
     }
 
     /// True when every parameter is finite.
     pub fn is_finite(&self) -> bool {
         self.bias.is_finite() && self.weights.iter().all(|w| w.is_finite())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_init_is_seeded_and_looks_standard_normal() {
+        let a = Params::init(20_000, Init::Normal { seed: 7 });
+        assert_eq!(a, Params::init(20_000, Init::Normal { seed: 7 }));
+        assert_ne!(a, Params::init(20_000, Init::Normal { seed: 8 }));
+        let n = a.weights.len() as f64;
+        let mean = a.weights.iter().sum::<f64>() / n;
+        let var = a.weights.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        assert!(mean.abs() < 0.03, "mean {mean}");
+        assert!((var - 1.0).abs() < 0.04, "variance {var}");
+        assert_eq!(Params::init(3, Init::Zeros), Params::zeros(3));
+        assert_eq!(Params::from_slice(&a.to_vec()), a);
     }
 }

@@ -1,5 +1,6 @@
 //! Trainers: mini-batch SGD, the exact Newton solver and the library baseline.
 
+pub mod cholesky;
 pub mod history;
 pub mod library;
 pub mod newton;

@@ -1,9 +1,31 @@
 //! Mini-batch stochastic gradient descent.
+//!
+//! One iteration is the named phases of the loop below: **shuffle** (at the start of each epoch
+//! the row order is permuted by a ChaCha8 generator seeded with `config.seed`), **batch** (the next
+//! `batch_size` rows of that order; a last batch shorter than that is skipped and the next epoch
+//! starts), **forward + gradient** (one pass of the kernel over the batch), **step**
+//! (`w ← w - lr·(∇w + l2·w)`, `b ← b - lr·∇b`), **check** (a diverged run stops and records the
+//! iteration in `history.diverged_at`; see [`DIVERGED_LOSS`]), **evaluate + record** (every
+//! `eval_every` iterations: validation loss and accuracy at iterations `eval_every`,
+//! `2·eval_every`, ...).
 
-use super::history::History;
+use super::history::{History, HistoryPoint};
 use crate::data::Dataset;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::model::kernel::{evaluate, loss_gradient, Rows};
 use crate::model::Params;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// A mean loss above this (in nats per row) counts as divergence, like a non-finite loss or
+/// parameter. The loss is computed stably from the logit and the gradient of the cross-entropy is
+/// bounded (`|y - t| <= 1`), so a far too large learning rate does not overflow: the parameters
+/// swing by `lr·|x|` per step and the loss grows like the logits. A mean loss of 1e4 means logits
+/// of at least 1e4 on the wrong side, probabilities of `e^-10000` for the observed labels (zero
+/// parameters give ln 2 ≈ 0.69, random N(0, 1) ones about 4 on the 90 standardized features):
+/// such a run is lost, and stopping it keeps overflow and NaN out of every output.
+pub const DIVERGED_LOSS: f64 = 1e4;
 
 /// Settings of one SGD run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17,6 +39,46 @@ pub struct SgdConfig {
     pub l2: f64,
     /// Seed of the epoch shuffles.
     pub seed: u64,
+}
+
+impl SgdConfig {
+    /// Checks every setting against a training set of `n_train` rows; the error names the option.
+    pub fn validate(&self, n_train: usize) -> Result<()> {
+        let bad = |m: String| Err(Error::Config(m));
+        if self.batch_size == 0 {
+            return bad("--batch-size must be at least 1".into());
+        }
+        if self.batch_size > n_train {
+            return bad(format!(
+                "--batch-size {} is larger than the {n_train} training rows",
+                self.batch_size
+            ));
+        }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return bad(format!(
+                "--lr {}: the learning rate must be positive and finite",
+                self.learning_rate
+            ));
+        }
+        if self.iterations == 0 {
+            return bad("--iters must be at least 1".into());
+        }
+        if self.eval_every == 0 {
+            return bad("--eval-every must be at least 1".into());
+        }
+        check_l2(self.l2)
+    }
+}
+
+/// `--l2` must be finite and not negative.
+pub fn check_l2(l2: f64) -> Result<()> {
+    if l2.is_finite() && l2 >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "--l2 {l2}: the L2 strength must be finite and not negative"
+        )))
+    }
 }
 
 /// The outcome of an SGD run; `history.diverged_at` is set when it stopped on a non-finite value.
@@ -33,6 +95,101 @@ pub fn train_sgd(
     init: Params,
     config: &SgdConfig,
 ) -> Result<SgdRun> {
-    let _ = (train, val, init, config);
-    unimplemented!("train_sgd")
+    train_sgd_observed(train, val, init, config, &mut |_, _| {})
+}
+
+/// [`train_sgd`], calling `observe(iteration, recorded point)` after every iteration (for a
+/// progress bar or the classic log line).
+pub fn train_sgd_observed(
+    train: &Dataset,
+    val: &Dataset,
+    init: Params,
+    config: &SgdConfig,
+    observe: &mut dyn FnMut(usize, Option<&HistoryPoint>),
+) -> Result<SgdRun> {
+    config.validate(train.len())?;
+    check_dims(&init, train, val)?;
+    let mut batches = Batches::new(train.len(), config.batch_size, config.seed);
+    let mut params = init;
+    let mut history = History::default();
+    for iter in 1..=config.iterations {
+        let batch = batches.next_batch();
+        let totals = loss_gradient(&params, train, Rows::Subset(batch));
+        step(&mut params, &totals.grad_sum, totals.n, config);
+        if !(totals.mean_loss() <= DIVERGED_LOSS && params.is_finite()) {
+            history.diverged_at = Some(iter);
+            break;
+        }
+        let mut point = None;
+        if iter % config.eval_every == 0 && !val.is_empty() {
+            let eval = evaluate(&params, val);
+            if !(eval.loss <= DIVERGED_LOSS) {
+                history.diverged_at = Some(iter);
+                break;
+            }
+            history.points.push(HistoryPoint {
+                iter,
+                val_loss: eval.loss,
+                val_accuracy: eval.accuracy,
+            });
+            point = history.points.last();
+        }
+        observe(iter, point);
+    }
+    Ok(SgdRun { params, history })
+}
+
+/// The parameters must match the features of both sets.
+pub(crate) fn check_dims(init: &Params, train: &Dataset, val: &Dataset) -> Result<()> {
+    let d = train.x.cols();
+    if init.len() != d || (!val.is_empty() && val.x.cols() != d) {
+        return Err(Error::Config(format!(
+            "initial parameters have {} weights but the data has {d} features",
+            init.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Shuffle and batch: epochs of `n / batch_size` full batches of a freshly shuffled order.
+pub struct Batches {
+    order: Vec<usize>,
+    batch_size: usize,
+    next: usize,
+    rng: ChaCha8Rng,
+}
+
+impl Batches {
+    pub fn new(n: usize, batch_size: usize, seed: u64) -> Batches {
+        Batches {
+            order: (0..n).collect(),
+            batch_size,
+            next: usize::MAX,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
+    }
+
+    /// The rows of the next batch; reshuffles (in place) when the epoch has no full batch left.
+    pub fn next_batch(&mut self) -> &[usize] {
+        let b = self.batch_size;
+        if self.next.saturating_add(b) > self.order.len() {
+            self.order.shuffle(&mut self.rng);
+            self.next = 0;
+        }
+        let start = self.next;
+        self.next += b;
+        &self.order[start..start + b]
+    }
+}
+
+/// `w ← w - lr·(Σ(y-t)x / n + l2·w)`, `b ← b - lr·Σ(y-t) / n`.
+#[inline]
+pub(crate) fn step(params: &mut Params, grad_sum: &[f64], n: usize, config: &SgdConfig) {
+    let (lr, l2, n) = (config.learning_rate, config.l2, n as f64);
+    for (w, g) in params.weights.iter_mut().zip(grad_sum) {
+        *w -= lr * (g / n + l2 * *w);
+    }
+    if let Some(gb) = grad_sum.last() {
+        params.bias -= lr * (gb / n);
+    }
 }

@@ -1,6 +1,6 @@
 //! Opens a data file as a stream of text, whatever it is stored as: plain text, a zip archive
 //! holding one text file, or gzip. The kind comes from the first bytes (`PK\x03\x04`, `1f 8b`),
-//! not from the name, so a renamed or half-downloaded file is read for what it is.
+//! not from the name (an empty zip starts `PK\x05\x06`), so a renamed or half-downloaded file is read for what it is.
 
 use crate::error::{Error, Result};
 use indicatif::ProgressBar;
@@ -41,7 +41,8 @@ pub struct Source<'a> {
 
 /// The kind of file that starts with `magic`.
 pub fn detect(magic: &[u8]) -> Kind {
-    if magic.starts_with(b"PK\x03\x04") {
+    // A local file header, or the end record that is all an empty archive holds.
+    if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") {
         Kind::Zip
     } else if magic.starts_with(&[0x1f, 0x8b]) {
         Kind::Gzip

@@ -1,0 +1,226 @@
+//! The binary cache: served when valid, rebuilt when the source changed or the cache is damaged,
+//! skipped (with a notice) when it cannot be written, and readable by numpy.
+
+mod common;
+
+use msd_century::data::cache::{self, Outcome};
+use msd_century::data::uci;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// `rows` lines of UCI text, seeded by `salt`, all of the same length for a given `rows`.
+fn sample(rows: usize, salt: u64) -> String {
+    let mut out = String::new();
+    for i in 0..rows as u64 {
+        let year = 1950 + (i * 7 + salt) % 60;
+        out.push_str(&year.to_string());
+        for j in 1..91u64 {
+            let v = ((i * 131 + j * 17 + salt * 7919) % 100_000) as f64 / 1000.0 - 50.0;
+            out.push_str(&format!(",{v:+09.3}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn bits(m: &msd_century::data::Matrix) -> Vec<u64> {
+    m.as_slice().iter().map(|v| v.to_bits()).collect()
+}
+
+fn mtime(path: &Path) -> SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+fn set_mtime(path: &Path, time: SystemTime) {
+    let f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.set_modified(time).unwrap();
+}
+
+fn setup(rows: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = common::temp_dir();
+    let path = common::write_file(dir.path(), "songs.txt", sample(rows, 1));
+    (dir, path)
+}
+
+#[test]
+fn second_load_comes_from_the_cache_and_equals_the_parse() {
+    let (_dir, path) = setup(40);
+    let parsed = uci::parse_file(&path, false).unwrap();
+    let (first, outcome) = cache::load(&path, false).unwrap();
+    assert_eq!(outcome, Outcome::Built);
+    let (npy, json) = cache::cache_paths(&path);
+    assert!(npy.is_file() && json.is_file());
+    assert!(npy.display().to_string().ends_with("songs.txt.cache.npy"));
+    let (second, outcome) = cache::load(&path, false).unwrap();
+    assert_eq!(outcome, Outcome::Hit);
+    assert_eq!(bits(&first), bits(&parsed));
+    assert_eq!(bits(&second), bits(&parsed));
+    assert_eq!((second.rows(), second.cols()), (40, 91));
+}
+
+#[test]
+fn a_changed_source_is_parsed_again() {
+    let (_dir, path) = setup(30);
+    cache::load(&path, false).unwrap();
+    let before = mtime(&path);
+
+    // Same size, different bytes, same modification time: only the sampled hash can tell.
+    let other = sample(30, 2);
+    assert_eq!(
+        other.len(),
+        std::fs::metadata(&path).unwrap().len() as usize
+    );
+    std::fs::write(&path, &other).unwrap();
+    set_mtime(&path, before);
+    let (m, outcome) = cache::load(&path, false).unwrap();
+    assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
+    assert_eq!(bits(&m), bits(&uci::parse_file(&path, false).unwrap()));
+    assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit);
+
+    // Same bytes, touched.
+    set_mtime(&path, before + Duration::from_secs(5));
+    let (_, outcome) = cache::load(&path, false).unwrap();
+    assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
+    assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit);
+}
+
+#[test]
+fn a_damaged_cache_is_detected_and_rebuilt() {
+    let (_dir, path) = setup(25);
+    let (good, _) = cache::load(&path, false).unwrap();
+    let (npy, json) = cache::cache_paths(&path);
+    let original = std::fs::read(&npy).unwrap();
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage, &str); 4] = [
+        (
+            "flipped data byte",
+            |b| {
+                let n = b.len();
+                b[n - 100] ^= 0x01
+            },
+            "checksum",
+        ),
+        ("flipped header byte", |b| b[20] ^= 0x20, "header"),
+        ("truncated", |b| b.truncate(b.len() - 8), "bytes, expected"),
+        ("empty", |b| b.clear(), "bytes, expected"),
+    ];
+    for (what, damage, reason) in damages {
+        let mut bytes = original.clone();
+        damage(&mut bytes);
+        std::fs::write(&npy, &bytes).unwrap();
+        let (m, outcome) = cache::load(&path, false).unwrap();
+        match &outcome {
+            Outcome::Rebuilt(why) => assert!(why.contains(reason), "{what}: {why}"),
+            other => panic!("{what}: {other:?}"),
+        }
+        assert_eq!(bits(&m), bits(&good), "{what}");
+        assert_eq!(
+            std::fs::read(&npy).unwrap(),
+            original,
+            "{what}: not rewritten"
+        );
+        assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit, "{what}");
+    }
+    std::fs::write(&json, b"{ not json").unwrap();
+    assert!(matches!(
+        cache::load(&path, false).unwrap().1,
+        Outcome::Rebuilt(_)
+    ));
+    std::fs::remove_file(&npy).unwrap();
+    assert!(matches!(
+        cache::load(&path, false).unwrap().1,
+        Outcome::Rebuilt(_)
+    ));
+    assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit);
+
+    // Through the CLI: a notice, and the command still succeeds.
+    let mut bytes = original.clone();
+    let n = bytes.len();
+    bytes[n - 1] ^= 0x40;
+    std::fs::write(&npy, &bytes).unwrap();
+    let out = common::cli()
+        .args(["data", "inspect", "--json", "--data"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("is damaged (checksum mismatch)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unwritable_cache_only_gives_a_notice() {
+    let (_dir, path) = setup(20);
+    // A directory where the cache file should go: the rename over it fails, even for root.
+    let (npy, _) = cache::cache_paths(&path);
+    std::fs::create_dir(&npy).unwrap();
+    let (m, outcome) = cache::load(&path, false).unwrap();
+    assert!(matches!(outcome, Outcome::NotWritten(_)), "{outcome:?}");
+    assert_eq!(m.rows(), 20);
+    let out = common::cli()
+        .args(["data", "inspect", "--data"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("cannot write the cache"), "{stderr}");
+}
+
+#[test]
+fn no_cache_leaves_no_files_and_errors_still_name_the_source() {
+    let (dir, path) = setup(20);
+    let out = common::cli()
+        .args(["data", "inspect", "--no-cache", "--data"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (npy, json) = cache::cache_paths(&path);
+    assert!(!npy.exists() && !json.exists());
+    let missing = dir.path().join("missing.txt");
+    let err = cache::load_or_parse(&missing, false)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing.txt"), "{err}");
+}
+
+#[test]
+fn numpy_reads_the_cache() {
+    let (_dir, path) = setup(35);
+    let (m, _) = cache::load(&path, false).unwrap();
+    let (npy, _) = cache::cache_paths(&path);
+    // numpy's view of the cache against Python's own float() of the text: independent of us.
+    let script = r#"
+import sys, numpy as np
+a = np.load(sys.argv[1])
+assert a.dtype == np.dtype('<f8'), a.dtype
+assert a.flags['C_CONTIGUOUS']
+ref = np.array([[float(x) for x in l.split(',')] for l in open(sys.argv[2]) if l.strip()])
+assert a.shape == ref.shape, (a.shape, ref.shape)
+assert np.array_equal(a, ref)
+sys.stdout.write(a.tobytes().hex())
+"#;
+    let out = std::process::Command::new(common::python())
+        .arg("-c")
+        .arg(script)
+        .arg(&npy)
+        .arg(&path)
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours: String = m
+        .as_slice()
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), ours);
+}
