@@ -11,6 +11,7 @@
 
 mod blocks;
 mod chunk;
+pub(crate) mod memory;
 mod number;
 mod source;
 

@@ -185,6 +185,11 @@ impl<'a> Parser<'a> {
         let counts: Vec<usize> = pieces.par_iter().map(|p| count_lines(p)).collect();
         let base = self.out.len();
         let total: usize = counts.iter().sum();
+        let capacity = self.out.capacity();
+        self.out.reserve(total * N_FIELDS);
+        if self.out.capacity() != capacity {
+            super::memory::advise_huge(&mut self.out);
+        }
         self.out.resize(base + total * N_FIELDS, 0.0);
         let mut slices = Vec::with_capacity(pieces.len());
         let mut rest = &mut self.out[base..];
