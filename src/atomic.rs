@@ -19,6 +19,7 @@ where
         .prefix(".msd-tmp-")
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
+    set_readable(tmp.as_file()).map_err(io_err)?;
     {
         let mut writer = BufWriter::with_capacity(1 << 20, tmp.as_file());
         fill(&mut writer).map_err(io_err)?;
@@ -26,6 +27,18 @@ where
     }
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Gives the file the usual mode of a new file (0644) instead of the temporary file's 0600.
+#[cfg(unix)]
+fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_readable(_file: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 

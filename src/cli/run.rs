@@ -1,9 +1,14 @@
-//! `run`: the whole study.
+//! `run`: the whole study, into `DIR/report.html`, `DIR/results.json`, `DIR/plots/`, `DIR/runs/`.
 
 use super::DataArgs;
 use clap::Args;
+use msd_century::data::load_splits;
+use msd_century::experiments::{run_study, Progress, RunStatus, StudyConfig};
+use msd_century::report::{write_outputs, StageTiming, StudyResults};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -18,6 +23,103 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("run: not yet available")
+    let mut config = if args.quick {
+        StudyConfig::quick()
+    } else {
+        StudyConfig::default()
+    };
+    config.seed = args.data.seed;
+    config.validate()?;
+    let show = std::io::stderr().is_terminal();
+
+    let start = Instant::now();
+    let options = args.data.to_options();
+    let (table, splits) = load_splits(&options)?;
+    let load_seconds = start.elapsed().as_secs_f64();
+    if table.provenance.is_synthetic() {
+        eprintln!(
+            "note: SYNTHETIC data ({}), not the real file",
+            table.provenance
+        );
+    }
+
+    let bar = msd_century::progress::bar(config.run_count() as u64, "study", show);
+    let progress = |event: Progress| match event {
+        Progress::Stage { name, .. } => bar.set_message(name.to_string()),
+        Progress::Run(_) => bar.inc(1),
+    };
+    let mut results = run_study(&table, &splits, &config, &progress)?;
+    bar.finish_and_clear();
+    results.command_line = std::env::args().collect();
+    results.timings.insert(
+        0,
+        StageTiming {
+            stage: "load_data".into(),
+            seconds: load_seconds,
+        },
+    );
+
+    let t = Instant::now();
+    let outputs = write_outputs(&args.out, &results)?;
+    eprintln!("wrote outputs in {:.2} s", t.elapsed().as_secs_f64());
+    print_summary(&results);
+    println!("report: {}", outputs.report.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The short table printed at the end.
+fn print_summary(r: &StudyResults) {
+    let fe = &r.final_eval;
+    println!(
+        "data: {}{}",
+        r.data.source,
+        if r.data.synthetic { " [SYNTHETIC]" } else { "" }
+    );
+    println!(
+        "gradient check: max rel error {:.2e} ({})",
+        r.gradcheck.max_rel_error,
+        if r.gradcheck.passed {
+            "passed"
+        } else {
+            "FAILED"
+        }
+    );
+    let diverged = r
+        .grid
+        .cells
+        .iter()
+        .filter(|c| matches!(c.status, RunStatus::Diverged { .. }))
+        .count();
+    let skipped = r
+        .grid
+        .cells
+        .iter()
+        .filter(|c| matches!(c.status, RunStatus::Skipped { .. }))
+        .count();
+    println!(
+        "grid: best lr {}, batch {} ({} cells, {diverged} diverged, {skipped} skipped)",
+        fe.chosen.learning_rate,
+        fe.chosen.batch_size,
+        r.grid.cells.len()
+    );
+    println!(
+        "{:<18} {:>9} {:>9} {:>9} {:>11}",
+        "model", "train acc", "val acc", "test acc", "train gap"
+    );
+    for m in &fe.models {
+        println!(
+            "{:<18} {:>9.4} {:>9.4} {:>9.4} {:>11.2e}",
+            m.label, m.train.accuracy, m.val.accuracy, m.test.accuracy, m.loss_gap.train
+        );
+    }
+    let stages: Vec<String> = r
+        .timings
+        .iter()
+        .map(|t| format!("{} {:.2}s", t.stage, t.seconds))
+        .collect();
+    println!(
+        "time: {} (total {:.2}s)",
+        stages.join(", "),
+        r.total_seconds()
+    );
 }

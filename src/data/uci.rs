@@ -11,6 +11,7 @@
 
 mod blocks;
 mod chunk;
+pub(crate) mod memory;
 mod number;
 mod source;
 
@@ -42,5 +43,6 @@ pub fn parse_bytes(bytes: &[u8], name: &Path) -> Result<Matrix> {
         reader: &mut reader,
         name: name.to_path_buf(),
         kind: Kind::Text,
+        size_hint: Some(bytes.len() as u64),
     })
 }

@@ -77,7 +77,7 @@ pub fn format_rows(values: &Matrix, rows: std::ops::Range<usize>) -> Vec<u8> {
 /// Appends `v` rounded to 5 decimals, without trailing zeros (`-0` is written as `0`).
 pub fn push_value(buf: &mut Vec<u8>, v: f64) {
     let scaled = (v * 1e5).round();
-    if !(scaled.abs() < MAX_SCALED) {
+    if scaled.is_nan() || scaled.abs() >= MAX_SCALED {
         // Out of the exact integer range (or not finite): plain shortest round-trip text.
         let _ = write!(buf, "{}", v);
         return;
@@ -91,7 +91,7 @@ pub fn push_value(buf: &mut Vec<u8>, v: f64) {
     let mut frac = k % 100_000;
     if frac != 0 {
         let mut digits = 5;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }

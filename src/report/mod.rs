@@ -1,1 +1,13 @@
-//! Outputs of the study: results JSON, CSV histories, plots and the HTML report.
+//! Outputs of the study: `results.json`, one CSV history per run, plots (SVG and PNG) and one
+//! self-contained HTML report.
+
+pub mod chart;
+pub mod csv;
+pub mod html;
+pub mod palette;
+pub mod plots;
+pub mod results;
+pub mod write;
+
+pub use results::{StageTiming, StudyResults};
+pub use write::{write_outputs, Outputs};

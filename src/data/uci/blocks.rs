@@ -17,6 +17,11 @@ pub const BLOCK_BYTES: usize = 8 << 20;
 /// Target size of the pieces parsed in parallel (cut at the next newline).
 const PIECE_BYTES: usize = 512 << 10;
 
+/// Bytes per row assumed when sizing the output from the input size.
+const BYTES_PER_ROW_GUESS: u64 = 600;
+/// Cap of that guess (rows), so a huge input cannot ask for absurd memory up front.
+const MAX_ROWS_GUESS: u64 = 1_000_000;
+
 /// A buffer of `BLOCK_BYTES` whose first `len` bytes are whole lines (or the end of the file).
 struct Block {
     data: Vec<u8>,
@@ -27,12 +32,17 @@ struct Block {
 
 /// Reads `source` to the end and parses it.
 pub fn parse_source(source: Source<'_>) -> Result<Matrix> {
-    let Source { reader, name, kind } = source;
+    let Source {
+        reader,
+        name,
+        kind,
+        size_hint,
+    } = source;
     let name = name.as_path();
     let (outcome, read_result) = std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Block>(2);
         let (back_tx, back_rx) = channel::<Vec<u8>>();
-        let parser = scope.spawn(move || Parser::new(name).run(rx, back_tx));
+        let parser = scope.spawn(move || Parser::new(name, size_hint).run(rx, back_tx));
         let mut read_result = read_blocks(reader, &tx, &back_rx);
         drop(tx);
         let outcome = parser.join();
@@ -112,10 +122,22 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(name: &'a Path) -> Self {
+    /// A parser whose output has room for the rows `size_hint` bytes of text likely hold.
+    ///
+    /// Growing a Vec of hundreds of MB step by step copies it (and faults its pages in) several
+    /// times; one allocation up front avoids that. Lines of the real file are about 870 bytes,
+    /// so `bytes / 600` rows is a generous guess; untouched capacity costs no memory, and a file
+    /// of shorter lines just grows past it.
+    fn new(name: &'a Path, size_hint: Option<u64>) -> Self {
+        let rows = size_hint.map_or(0, |b| (b / BYTES_PER_ROW_GUESS).min(MAX_ROWS_GUESS)) as usize;
+        let mut out = Vec::new();
+        // Only a guess: when the memory is refused, grow as needed instead.
+        if out.try_reserve_exact(rows * N_FIELDS).is_ok() {
+            super::memory::advise_huge(&mut out);
+        }
         Parser {
             name,
-            out: Vec::new(),
+            out,
             rows: 0,
             lines: 0,
             pending_blank: None,
@@ -185,6 +207,11 @@ impl<'a> Parser<'a> {
         let counts: Vec<usize> = pieces.par_iter().map(|p| count_lines(p)).collect();
         let base = self.out.len();
         let total: usize = counts.iter().sum();
+        let capacity = self.out.capacity();
+        self.out.reserve(total * N_FIELDS);
+        if self.out.capacity() != capacity {
+            super::memory::advise_huge(&mut self.out);
+        }
         self.out.resize(base + total * N_FIELDS, 0.0);
         let mut slices = Vec::with_capacity(pieces.len());
         let mut rest = &mut self.out[base..];

@@ -90,10 +90,7 @@ pub fn parse_chunk(chunk: &[u8], out: &mut [f64]) -> Result<ChunkRows, LineFault
 
 /// Whether `rest` starts with an empty line (`\n`, `\r\n`, or a lone `\r` at the end).
 fn is_blank_start(rest: &[u8]) -> bool {
-    match rest {
-        [b'\n', ..] | [b'\r'] | [b'\r', b'\n', ..] => true,
-        _ => false,
-    }
+    matches!(rest, [b'\n', ..] | [b'\r'] | [b'\r', b'\n', ..])
 }
 
 /// Parses one valid line at the start of `rest` into `dst`; the bytes used (with its line end),

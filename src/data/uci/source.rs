@@ -37,6 +37,8 @@ pub struct Source<'a> {
     /// The file (for a zip, `archive.zip/inner.txt`): what error messages name.
     pub name: PathBuf,
     pub kind: Kind,
+    /// Bytes of text expected, when known (to size the output once instead of growing it).
+    pub size_hint: Option<u64>,
 }
 
 /// The kind of file that starts with `magic`.
@@ -95,6 +97,7 @@ pub fn with_source<T>(
                 reader: &mut reader,
                 name: path.to_path_buf(),
                 kind: Kind::Text,
+                size_hint: Some(meta.len()),
             })
         }
         Kind::Gzip => {
@@ -103,6 +106,7 @@ pub fn with_source<T>(
                 reader: &mut reader,
                 name: path.to_path_buf(),
                 kind: Kind::Gzip,
+                size_hint: None,
             })
         }
         Kind::Zip => with_zip_entry(path, counted, body),
@@ -163,10 +167,12 @@ fn with_zip_entry<T>(
     let mut entry = archive
         .by_index(index)
         .map_err(|e| Error::format(&name, format!("cannot read from the zip archive: {e}")))?;
+    let size_hint = Some(entry.size());
     body(Source {
         reader: &mut entry,
         name,
         kind: Kind::Zip,
+        size_hint,
     })
 }
 

@@ -1,0 +1,41 @@
+//! The whole `run` on the full-size synthetic data (515,345 rows), from data generation to the
+//! written report, with the default protocol and with `--quick`. Each sample is one whole study,
+//! so the sample count is the smallest criterion allows.
+//!
+//! `cargo bench --bench study` (use a release target directory); the figure to compare with the
+//! classic numpy code is the `full` mean.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use msd_century::data::{load_splits, DataOptions, DataSource, SplitOptions, FULL_ROWS};
+use msd_century::experiments::{run_study, StudyConfig};
+use msd_century::report::write_outputs;
+use std::time::Duration;
+
+fn whole_run(config: &StudyConfig) {
+    let options = DataOptions {
+        source: DataSource::Synthetic {
+            rows: FULL_ROWS,
+            seed: 1,
+        },
+        split: SplitOptions::default(),
+        use_cache: false,
+        progress: false,
+    };
+    let (table, splits) = load_splits(&options).expect("synthetic data");
+    let results = run_study(&table, &splits, config, &|_| {}).expect("study");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write_outputs(dir.path(), &results).expect("outputs");
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("study");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(1));
+    group.measurement_time(Duration::from_secs(1));
+    group.bench_function("quick", |b| b.iter(|| whole_run(&StudyConfig::quick())));
+    group.bench_function("full", |b| b.iter(|| whole_run(&StudyConfig::default())));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,116 @@
+//! The final comparison (design steps 8 and 9 and the exact solver): train, validation and test
+//! loss and accuracy of the chosen SGD model, of the exact optimum (Newton) and of the library
+//! baseline, with each one's loss gap to the optimum.
+//!
+//! The optimum minimizes the same objective as SGD (mean cross-entropy plus the study's L2, 0 by
+//! default) on the training rows, so its training loss is a floor for SGD's; the library uses
+//! scikit-learn's default C = 1 unless told otherwise, so its gap is not exactly zero.
+
+use crate::data::Splits;
+use crate::error::Result;
+use crate::model::{evaluate, Evaluation, Params};
+use crate::train::{fit_library, fit_newton, NewtonConfig};
+
+/// Loss and accuracy of one model on the three sets, and its loss minus the optimum's.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ModelScores {
+    /// `sgd`, `optimum` or `library`.
+    pub name: String,
+    /// A label for tables and legends.
+    pub label: String,
+    pub train: Evaluation,
+    pub val: Evaluation,
+    pub test: Evaluation,
+    pub loss_gap: SplitGaps,
+    pub params: Params,
+}
+
+/// Loss minus the optimum's loss on each set.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SplitGaps {
+    pub train: f64,
+    pub val: f64,
+    pub test: f64,
+}
+
+/// The chosen SGD setting.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Chosen {
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    /// The grid run whose final parameters are the SGD model.
+    pub run_id: String,
+}
+
+/// The three models side by side: `models` is `[sgd, optimum, library]`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FinalResult {
+    pub chosen: Chosen,
+    pub models: Vec<ModelScores>,
+    pub newton_l2: f64,
+    pub newton_iterations: usize,
+    pub newton_gradient_max_norm: f64,
+    pub library_l2: f64,
+    pub library_iterations: usize,
+}
+
+/// Fits the optimum and the library baseline (in parallel) and scores all three models.
+pub fn run(
+    chosen: Chosen,
+    sgd: &Params,
+    splits: &Splits,
+    newton: &NewtonConfig,
+    library_l2: f64,
+) -> Result<FinalResult> {
+    let (newton_fit, library_fit) = rayon::join(
+        || fit_newton(&splits.train, newton),
+        || fit_library(&splits.train, library_l2),
+    );
+    let (newton_fit, library_fit) = (newton_fit?, library_fit?);
+    let score = |params: &Params| {
+        let (train, (val, test)) = rayon::join(
+            || evaluate(params, &splits.train),
+            || {
+                rayon::join(
+                    || evaluate(params, &splits.val),
+                    || evaluate(params, &splits.test),
+                )
+            },
+        );
+        (train, val, test)
+    };
+    let optimum = score(&newton_fit.params);
+    let gaps = |s: &(Evaluation, Evaluation, Evaluation)| SplitGaps {
+        train: s.0.loss - optimum.0.loss,
+        val: s.1.loss - optimum.1.loss,
+        test: s.2.loss - optimum.2.loss,
+    };
+    let models = [
+        ("sgd", "SGD (chosen)", sgd.clone()),
+        ("optimum", "Optimum (Newton)", newton_fit.params.clone()),
+        ("library", "Library (linfa)", library_fit.params.clone()),
+    ]
+    .into_iter()
+    .map(|(name, label, params)| {
+        let s = score(&params);
+        ModelScores {
+            name: name.into(),
+            label: label.into(),
+            loss_gap: gaps(&s),
+            train: s.0,
+            val: s.1,
+            test: s.2,
+            params,
+        }
+    })
+    .collect();
+    Ok(FinalResult {
+        chosen,
+        models,
+        newton_l2: newton.l2,
+        newton_iterations: newton_fit.iterations,
+        newton_gradient_max_norm: newton_fit.gradient_max_norm,
+        library_l2,
+        library_iterations: library_fit.iterations,
+    })
+}

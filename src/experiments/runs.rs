@@ -1,0 +1,142 @@
+//! One SGD run of the study, described before it starts ([`RunSpec`]) and recorded after
+//! ([`RunResult`]), and the parallel runner of many independent runs.
+//!
+//! Each run draws its own initial parameters from its [`Init`] (never a vector shared with, or
+//! left over from, another run) and trains with the batch size it names. Runs go across cores
+//! with rayon; each is a pure function of its spec and the data, and results are collected in
+//! spec order, so the outcome is the same as a sequential loop on any number of threads.
+
+use crate::data::Dataset;
+use crate::error::Result;
+use crate::model::{Init, Params};
+use crate::train::{train_sgd, History, SgdConfig};
+use rayon::prelude::*;
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSpec {
+    /// File-name-safe identifier, unique within the study (`runs/<id>.csv`).
+    pub id: String,
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    pub iterations: usize,
+    pub eval_every: usize,
+    pub init: Init,
+    /// Seed of the epoch shuffles (shared by runs with the same batch size).
+    pub shuffle_seed: u64,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunStatus {
+    Completed,
+    /// Parameters or loss became non-finite at this iteration; the history stops there.
+    Diverged {
+        at: usize,
+    },
+    /// Not run (e.g. a batch larger than the training set).
+    Skipped {
+        reason: String,
+    },
+}
+
+/// A finished (or skipped) run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunResult {
+    pub id: String,
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    pub iterations: usize,
+    pub init: Init,
+    pub shuffle_seed: u64,
+    pub status: RunStatus,
+    pub history: History,
+    /// Validation loss at the last recorded point of a completed run.
+    pub final_val_loss: Option<f64>,
+    pub final_val_accuracy: Option<f64>,
+    /// Parameters at the end of a completed run.
+    pub final_params: Option<Params>,
+}
+
+impl RunResult {
+    /// True when the run finished with a finite final validation loss.
+    pub fn usable(&self) -> bool {
+        self.status == RunStatus::Completed && self.final_val_loss.is_some_and(f64::is_finite)
+    }
+
+    /// A short human label: `lr 0.1, batch 64`.
+    pub fn label(&self) -> String {
+        format!("lr {}, batch {}", self.learning_rate, self.batch_size)
+    }
+}
+
+/// Runs `spec` on `train`, evaluating on `val`; a batch larger than `train` is skipped.
+pub fn run_one(spec: &RunSpec, train: &Dataset, val: &Dataset) -> Result<RunResult> {
+    let mut result = RunResult {
+        id: spec.id.clone(),
+        learning_rate: spec.learning_rate,
+        batch_size: spec.batch_size,
+        iterations: spec.iterations,
+        init: spec.init,
+        shuffle_seed: spec.shuffle_seed,
+        status: RunStatus::Completed,
+        history: History::default(),
+        final_val_loss: None,
+        final_val_accuracy: None,
+        final_params: None,
+    };
+    if spec.batch_size > train.len() {
+        result.status = RunStatus::Skipped {
+            reason: format!(
+                "batch size {} is larger than the {} training rows",
+                spec.batch_size,
+                train.len()
+            ),
+        };
+        return Ok(result);
+    }
+    let init = Params::init(train.x.cols(), spec.init);
+    let config = SgdConfig {
+        learning_rate: spec.learning_rate,
+        batch_size: spec.batch_size,
+        iterations: spec.iterations,
+        eval_every: spec.eval_every,
+        l2: 0.0,
+        seed: spec.shuffle_seed,
+    };
+    let run = train_sgd(train, val, init, &config)?;
+    result.history = run.history;
+    if let Some(at) = result.history.diverged_at {
+        result.status = RunStatus::Diverged { at };
+    } else {
+        let last = result.history.points.last();
+        result.final_val_loss = last.map(|p| p.val_loss);
+        result.final_val_accuracy = last.map(|p| p.val_accuracy);
+        result.final_params = Some(run.params);
+    }
+    Ok(result)
+}
+
+/// Runs every spec across cores; `done` is called once per finished run (from any thread).
+/// The results come back in the order of `specs`.
+pub fn run_all(
+    specs: &[RunSpec],
+    train: &Dataset,
+    val: &Dataset,
+    done: &(dyn Fn(&RunResult) + Sync),
+) -> Result<Vec<RunResult>> {
+    specs
+        .par_iter()
+        .map(|spec| {
+            let result = run_one(spec, train, val)?;
+            done(&result);
+            Ok(result)
+        })
+        .collect()
+}
+
+/// A file-name-safe rendering of a number for run ids: `0.005` -> `0.005`, `5` -> `5`.
+pub fn id_number(x: f64) -> String {
+    format!("{x}").replace(['-', '+'], "m")
+}

@@ -1,0 +1,114 @@
+//! The whole study in order: gradient check, learning-rate demo, grid search, Monte Carlo, final
+//! comparison and standardization demo, with the time of each stage.
+
+use super::config::StudyConfig;
+use super::grid::GridResult;
+use super::runs::RunResult;
+use super::{final_eval, grid, lr_demo, monte_carlo, standardization_demo};
+use crate::data::{inspect::inspect, RawTable, Splits};
+use crate::error::{Error, Result};
+use crate::model::gradcheck;
+use crate::report::results::{StageTiming, StudyResults, RESULTS_FORMAT};
+use std::time::Instant;
+
+/// What the study tells its caller while it works (the library never prints).
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// A stage starts; it makes `runs` SGD runs (0 for the others).
+    Stage { name: &'a str, runs: usize },
+    /// An SGD run finished (called from worker threads, in any order).
+    Run(&'a RunResult),
+}
+
+/// Runs the study on `splits` (loaded from `table`). `command_line` and the data-loading time
+/// are the caller's to fill in.
+pub fn run(
+    table: &RawTable,
+    splits: &Splits,
+    config: &StudyConfig,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<StudyResults> {
+    config.validate()?;
+    if splits.val.is_empty() {
+        return Err(Error::Config(
+            "the study chooses its settings on validation data: --val-rows must be at least 1"
+                .into(),
+        ));
+    }
+    let (train, val) = (&splits.train, &splits.val);
+    let done = |r: &RunResult| progress(Progress::Run(r));
+    let mut timings = Vec::new();
+    let stage = |name: &str, runs: usize| {
+        progress(Progress::Stage { name, runs });
+        Instant::now()
+    };
+    let mut time = |name: &str, start: Instant| {
+        timings.push(StageTiming {
+            stage: name.into(),
+            seconds: start.elapsed().as_secs_f64(),
+        })
+    };
+
+    let t = stage("gradcheck", 0);
+    let gradcheck = gradcheck(train, config.seed, config.gradcheck_rows);
+    time("gradcheck", t);
+
+    let t = stage("lr_demo", config.lr_demo.learning_rates.len());
+    let lr_demo = lr_demo::run(config, train, val, &done)?;
+    time("lr_demo", t);
+
+    let t = stage("grid", grid::specs(config).len());
+    let grid = grid::run(config, train, val, &done)?;
+    time("grid", t);
+    let best = best_or_error(&grid)?;
+
+    let t = stage("monte_carlo", monte_carlo::specs(config).len());
+    let monte_carlo = monte_carlo::run(config, train, val, &done)?;
+    time("monte_carlo", t);
+
+    let t = stage("final", 0);
+    let chosen = final_eval::Chosen {
+        learning_rate: best.learning_rate,
+        batch_size: best.batch_size,
+        run_id: best.id.clone(),
+    };
+    let sgd_params = best
+        .final_params
+        .as_ref()
+        .ok_or_else(|| Error::Solver("the best grid cell has no final parameters".into()))?;
+    let library_l2 = config.library_l2.unwrap_or(1.0 / splits.train.len() as f64);
+    let final_eval = final_eval::run(chosen, sgd_params, splits, &config.newton, library_l2)?;
+    time("final", t);
+
+    let t = stage("standardization", 1);
+    let standardization =
+        standardization_demo::run(best, train, val, &splits.standardizer, config.eval_every)?;
+    done(&standardization.raw);
+    time("standardization", t);
+
+    Ok(StudyResults {
+        format: RESULTS_FORMAT.into(),
+        version: crate::VERSION.into(),
+        command_line: Vec::new(),
+        seed: config.seed,
+        config: config.clone(),
+        data: inspect(table, splits),
+        gradcheck,
+        lr_demo,
+        grid,
+        monte_carlo,
+        final_eval,
+        standardization,
+        timings,
+    })
+}
+
+fn best_or_error(grid: &GridResult) -> Result<&RunResult> {
+    grid.best_cell().ok_or_else(|| {
+        Error::Solver(
+            "every grid cell diverged or was skipped: no SGD setting to choose; \
+             try smaller learning rates or batch sizes"
+                .into(),
+        )
+    })
+}

@@ -1,0 +1,62 @@
+//! `results.json`: every figure of a study, its configuration, the data it ran on and the time
+//! of each stage. Timings are the only fields that differ between two runs with the same seed.
+
+use crate::data::inspect::Inspection;
+use crate::experiments::final_eval::FinalResult;
+use crate::experiments::grid::GridResult;
+use crate::experiments::lr_demo::LrDemoResult;
+use crate::experiments::monte_carlo::MonteCarloResult;
+use crate::experiments::runs::RunResult;
+use crate::experiments::standardization_demo::StandardizationResult;
+use crate::experiments::StudyConfig;
+use crate::model::GradcheckReport;
+
+/// The value of the `format` field.
+pub const RESULTS_FORMAT: &str = "msd-century-study";
+
+/// Wall time of one stage.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StageTiming {
+    pub stage: String,
+    pub seconds: f64,
+}
+
+/// Everything a study produced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StudyResults {
+    pub format: String,
+    pub version: String,
+    /// The exact command line that made the study (empty when called as a library).
+    pub command_line: Vec<String>,
+    pub seed: u64,
+    pub config: StudyConfig,
+    /// Provenance, rows, split sizes, positive shares, standardization statistics.
+    pub data: Inspection,
+    pub gradcheck: GradcheckReport,
+    pub lr_demo: LrDemoResult,
+    pub grid: GridResult,
+    pub monte_carlo: MonteCarloResult,
+    pub final_eval: FinalResult,
+    pub standardization: StandardizationResult,
+    /// Stages in the order they ran (data loading first when the caller adds it).
+    pub timings: Vec<StageTiming>,
+}
+
+impl StudyResults {
+    /// Every SGD run of the study once, in the order of the report (the standardization demo's
+    /// standardized run is the grid's best cell, so only its raw twin is added).
+    pub fn all_runs(&self) -> Vec<&RunResult> {
+        let mut runs: Vec<&RunResult> = self.lr_demo.runs.iter().collect();
+        runs.extend(&self.grid.cells);
+        for group in &self.monte_carlo.groups {
+            runs.extend(&group.runs);
+        }
+        runs.push(&self.standardization.raw);
+        runs
+    }
+
+    /// Total of the stage timings.
+    pub fn total_seconds(&self) -> f64 {
+        self.timings.iter().map(|t| t.seconds).sum()
+    }
+}

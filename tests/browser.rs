@@ -1,0 +1,145 @@
+//! The report in a real browser: Debian's chromium, headless (installed by
+//! `scripts/install-chromium` when missing). The page must load with no console error and no
+//! failed resource, and every plot must have a non-zero rendered size.
+//!
+//! The report itself carries no script (its Content-Security-Policy forbids scripts and every
+//! fetch). The test measures a probe copy: the same page with a script that records errors and
+//! the plots' rendered sizes into the DOM, read back with `--dump-dom`. The original page is also
+//! loaded with chromium's console log on stderr, which must show no error or CSP violation.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The browser, installed if missing; panics (failing the test) when it cannot be had.
+fn chromium() -> PathBuf {
+    if !Path::new(CHROMIUM).exists() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-chromium");
+        let status = Command::new("bash").arg(&script).status().expect("run install-chromium");
+        assert!(status.success(), "scripts/install-chromium failed: {status}");
+    }
+    assert!(Path::new(CHROMIUM).exists(), "no {CHROMIUM} after install");
+    PathBuf::from(CHROMIUM)
+}
+
+/// Runs headless chromium on `page` with `extra` flags and a fresh profile; returns stdout and
+/// stderr.
+fn browse(page: &Path, extra: &[&str]) -> (String, String) {
+    let profile = common::temp_dir();
+    let out = Command::new("timeout")
+        .arg("180")
+        .arg(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("start chromium");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "chromium failed: {}\n{stderr}", out.status);
+    (stdout, stderr)
+}
+
+/// A copy of the report with a probe script that writes errors and plot sizes into the DOM.
+fn probe_copy(report: &Path) -> PathBuf {
+    let html = std::fs::read_to_string(report).expect("read report");
+    assert!(html.contains("script-src 'none'"), "the report forbids scripts");
+    let head = "<script>window.__errors=[];window.addEventListener('error',function(e){\
+        window.__errors.push(String(e.message||(e.target&&(e.target.src||e.target.href))||'error'));},true);\
+        </script>";
+    let tail = "<script>var figs=[].map.call(document.querySelectorAll('figure.plot'),function(f){\
+        var s=f.querySelector('svg');var r=s?s.getBoundingClientRect():{width:0,height:0};\
+        return {id:f.id,width:r.width,height:r.height};});\
+        var p=document.createElement('pre');p.id='probe';\
+        p.textContent=JSON.stringify({figures:figs,errors:window.__errors,title:document.title});\
+        document.body.appendChild(p);</script>";
+    let probe = html
+        .replace("script-src 'none'", "script-src 'unsafe-inline'")
+        .replacen("<head>", &format!("<head>{head}"), 1)
+        .replacen("</body>", &format!("{tail}</body>"), 1);
+    let path = report.with_file_name("probe.html");
+    std::fs::write(&path, probe).expect("write probe");
+    path
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Console lines that report an error, a CSP violation or a failed load.
+fn console_errors(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| {
+            (l.contains("CONSOLE") && !l.contains(":INFO:"))
+                || l.contains("Refused to")
+                || l.contains("ERR_")
+                || (l.contains("CONSOLE") && l.to_lowercase().contains("error"))
+        })
+        .collect()
+}
+
+#[test]
+fn report_loads_in_chromium_with_every_plot_drawn() {
+    let dir = common::temp_dir();
+    let out = dir.path().join("out");
+    common::cli()
+        .args(["run", "--quick", "--data", "synthetic", "--rows", "20000", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let report = out.join("report.html");
+
+    // The page as shipped: console log on stderr, a screenshot for a human to look at.
+    let shot = out.join("screenshot.png");
+    let (_, stderr) = browse(
+        &report,
+        &[
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1200,2400",
+            &format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let errors = console_errors(&stderr);
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    let png = std::fs::read(&shot).expect("screenshot written");
+    assert!(png.len() > 10_000 && &png[1..4] == b"PNG", "screenshot is a real image");
+
+    // The probe copy: rendered sizes and errors, read back from the DOM.
+    let probe = probe_copy(&report);
+    let (dom, stderr) = browse(&probe, &["--enable-logging=stderr", "--v=0", "--dump-dom"]);
+    let errors = console_errors(&stderr);
+    assert!(errors.is_empty(), "console errors in the probe: {errors:#?}");
+    let start = dom.find("<pre id=\"probe\">").expect("probe output in the DOM") + 16;
+    let end = start + dom[start..].find("</pre>").expect("end of probe output");
+    let probe: serde_json::Value =
+        serde_json::from_str(&unescape(&dom[start..end])).expect("probe JSON");
+    assert_eq!(probe["errors"].as_array().map(Vec::len), Some(0), "{probe}");
+    let figures = probe["figures"].as_array().expect("figures");
+    assert_eq!(figures.len(), 6, "{probe}");
+    for f in figures {
+        let (w, h) = (f["width"].as_f64().unwrap_or(0.0), f["height"].as_f64().unwrap_or(0.0));
+        assert!(w > 100.0 && h > 100.0, "plot {} rendered at {w} x {h}", f["id"]);
+    }
+    if let Some(keep) = std::env::var_os("MSD_KEEP_SCREENSHOT") {
+        std::fs::copy(&shot, keep).expect("keep screenshot");
+    }
+}

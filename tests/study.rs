@@ -1,0 +1,256 @@
+//! The whole study on small generated data: every output file with the expected structure, the
+//! grid's cells really trained with their own batch sizes from fresh copies of one init, and the
+//! same seed gives the same figures on 1 and 2 threads.
+
+mod common;
+
+use msd_century::data::{load_splits, DataOptions, DataSource, SplitOptions};
+use msd_century::experiments::{grid, RunStatus, StudyConfig};
+use msd_century::model::Params;
+use msd_century::train::{train_sgd, SgdConfig};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const SECTIONS: [&str; 8] = [
+    "1. Data and provenance",
+    "2. Gradient check",
+    "3. Learning-rate demo",
+    "4. Grid search",
+    "5. Monte Carlo",
+    "6. Final comparison",
+    "7. Standardization demo",
+    "8. Run details",
+];
+
+const FIGURES: [&str; 6] = [
+    "lr_demo",
+    "grid_heatmap",
+    "grid_curves",
+    "monte_carlo",
+    "final_accuracy",
+    "standardization",
+];
+
+/// Runs `run --quick` on 20,000 synthetic rows in `cwd`, into `cwd/out`.
+fn run_study(cwd: &Path, threads: &str) {
+    common::cli()
+        .current_dir(cwd)
+        .env("RAYON_NUM_THREADS", threads)
+        .args(["run", "--quick", "--data", "synthetic", "--rows", "20000", "--out", "out"])
+        .assert()
+        .success();
+}
+
+/// Every key path of a JSON value; array elements are `[]` (the union over all elements).
+fn key_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let path = format!("{prefix}.{k}");
+                out.insert(path.clone());
+                key_paths(v, &path, out);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                key_paths(v, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The key schema of `results.json`, written by hand.
+const SCHEMA: &str = include_str!("study_schema.txt");
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("read JSON")).expect("valid JSON")
+}
+
+#[test]
+fn run_writes_every_file_with_the_expected_structure() {
+    let dir = common::temp_dir();
+    run_study(dir.path(), "2");
+    let out = dir.path().join("out");
+
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report");
+    let titles: Vec<&str> = html
+        .match_indices("<h2>")
+        .map(|(i, _)| {
+            let rest = &html[i + 4..];
+            &rest[..rest.find("</h2>").expect("closed h2")]
+        })
+        .collect();
+    assert_eq!(titles, SECTIONS);
+    assert!(html.contains("id=\"synthetic-banner\""), "synthetic data are flagged");
+    assert_eq!(html.matches("<svg").count(), FIGURES.len());
+    assert!(!html.contains("<script"), "no script in the report");
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no network");
+
+    for name in FIGURES {
+        let svg = std::fs::read_to_string(out.join(format!("plots/{name}.svg"))).expect("svg");
+        assert!(svg.contains("<svg") && svg.contains("<text"), "{name}.svg");
+        let png = std::fs::read(out.join(format!("plots/{name}.png"))).expect("png");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}.png");
+    }
+
+    let json = read_json(&out.join("results.json"));
+    let mut paths = BTreeSet::new();
+    key_paths(&json, "", &mut paths);
+    let expected: BTreeSet<String> = SCHEMA
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    let missing: Vec<_> = expected.difference(&paths).collect();
+    let extra: Vec<_> = paths.difference(&expected).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nextra {extra:#?}");
+
+    assert_eq!(json["format"], "msd-century-study");
+    assert_eq!(json["data"]["synthetic"], true);
+    let args: Vec<&str> = json["command_line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(&args[1..], ["run", "--quick", "--data", "synthetic", "--rows", "20000", "--out", "out"]);
+    let stages: Vec<&str> = json["timings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["stage"].as_str())
+        .collect();
+    assert_eq!(
+        stages,
+        ["load_data", "gradcheck", "lr_demo", "grid", "monte_carlo", "final", "standardization"]
+    );
+
+    // One CSV per run, named by the run's id, holding exactly its history.
+    let mut runs: Vec<&Value> = Vec::new();
+    runs.extend(json["lr_demo"]["runs"].as_array().unwrap());
+    runs.extend(json["grid"]["cells"].as_array().unwrap());
+    for g in json["monte_carlo"]["groups"].as_array().unwrap() {
+        runs.extend(g["runs"].as_array().unwrap());
+    }
+    runs.push(&json["standardization"]["raw"]);
+    assert_eq!(runs.len(), 3 + 16 + 6 + 1);
+    let csv_files = std::fs::read_dir(out.join("runs")).unwrap().count();
+    assert_eq!(csv_files, runs.len());
+    for run in runs {
+        let id = run["id"].as_str().unwrap();
+        let text = std::fs::read_to_string(out.join(format!("runs/{id}.csv"))).expect(id);
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("iter,val_loss,val_accuracy"));
+        let points = run["history"]["points"].as_array().unwrap();
+        assert_eq!(lines.count(), points.len(), "{id}");
+    }
+
+    // 20,000 rows leave fewer than 50,000 training rows: that column is skipped, with a reason,
+    // and never chosen.
+    let cells = json["grid"]["cells"].as_array().unwrap();
+    for cell in cells.iter().filter(|c| c["batch_size"] == 50_000) {
+        assert_eq!(cell["status"]["kind"], "skipped");
+        assert!(cell["status"]["reason"].as_str().unwrap().contains("larger than"));
+    }
+    let best = json["grid"]["best"].as_u64().expect("a best cell") as usize;
+    assert_eq!(cells[best]["status"]["kind"], "completed");
+    let best_loss = cells[best]["final_val_loss"].as_f64().unwrap();
+    for c in cells.iter().filter(|c| c["status"]["kind"] == "completed") {
+        assert!(c["final_val_loss"].as_f64().unwrap() >= best_loss);
+    }
+    assert_eq!(json["final_eval"]["chosen"]["run_id"], cells[best]["id"]);
+
+    // The optimum's training loss is a floor: no model is below it.
+    let models = json["final_eval"]["models"].as_array().unwrap();
+    let names: Vec<&str> = models.iter().filter_map(|m| m["name"].as_str()).collect();
+    assert_eq!(names, ["sgd", "optimum", "library"]);
+    for m in models {
+        assert!(m["loss_gap"]["train"].as_f64().unwrap() >= -1e-12, "{}", m["name"]);
+    }
+}
+
+/// Small standardized splits for library-level tests.
+fn small_splits() -> msd_century::data::Splits {
+    let options = DataOptions {
+        source: DataSource::Synthetic {
+            rows: 6000,
+            seed: 3,
+        },
+        split: SplitOptions::default(),
+        use_cache: false,
+        progress: false,
+    };
+    load_splits(&options).expect("synthetic splits").1
+}
+
+#[test]
+fn grid_cells_train_with_their_own_batch_size_from_fresh_copies_of_one_init() {
+    let splits = small_splits();
+    let mut config = StudyConfig::quick();
+    config.grid.iterations = 40;
+    config.grid.batch_sizes = vec![1, 64, 1024];
+    config.grid.learning_rates = vec![0.1, 0.5];
+    let result = grid::run(&config, &splits.train, &splits.val, &|_| {}).expect("grid");
+    assert_eq!(result.cells.len(), 6);
+
+    let init = Params::init(splits.train.x.cols(), config.grid_init());
+    for (k, cell) in result.cells.iter().enumerate() {
+        let (lr, b) = (config.grid.learning_rates[k / 3], config.grid.batch_sizes[k % 3]);
+        assert_eq!((cell.learning_rate, cell.batch_size), (lr, b));
+        assert_eq!(cell.init, config.grid_init(), "every cell names the shared init");
+        assert_eq!(cell.status, RunStatus::Completed);
+        // The same run made here by hand, from a fresh copy of the init with this batch size,
+        // gives the same history bit for bit: the cell used its batch size and did not start
+        // from parameters left over by another cell.
+        let sgd = SgdConfig {
+            learning_rate: lr,
+            batch_size: b,
+            iterations: 40,
+            eval_every: config.eval_every,
+            l2: 0.0,
+            seed: config.shuffle_seed(b),
+        };
+        let alone = train_sgd(&splits.train, &splits.val, init.clone(), &sgd).expect("sgd");
+        assert_eq!(cell.history, alone.history, "cell lr {lr} batch {b}");
+        assert_eq!(cell.final_params.as_ref(), Some(&alone.params));
+    }
+    // Histories differ between batch sizes at the same rate (they would all match if the batch
+    // size were not passed on), and between rates at the same batch size.
+    for i in 0..2 {
+        for j in 0..3 {
+            for j2 in j + 1..3 {
+                assert_ne!(result.cell(i, j).history, result.cell(i, j2).history);
+            }
+            assert_ne!(result.cell(0, j).history, result.cell(1, j).history);
+        }
+    }
+}
+
+/// `results.json` without its timings.
+fn figures_of(out: &Path) -> Value {
+    let mut json = read_json(&out.join("results.json"));
+    json.as_object_mut().unwrap().remove("timings");
+    json
+}
+
+#[test]
+fn same_seed_gives_the_same_figures_on_one_and_two_threads() {
+    let (a, b) = (common::temp_dir(), common::temp_dir());
+    run_study(a.path(), "1");
+    run_study(b.path(), "2");
+    let (out_a, out_b) = (a.path().join("out"), b.path().join("out"));
+    assert_eq!(figures_of(&out_a), figures_of(&out_b));
+    for sub in ["runs", "plots"] {
+        for entry in std::fs::read_dir(out_a.join(sub)).unwrap() {
+            let name = entry.unwrap().file_name();
+            let (x, y) = (
+                std::fs::read(out_a.join(sub).join(&name)).unwrap(),
+                std::fs::read(out_b.join(sub).join(&name)).unwrap(),
+            );
+            assert!(x == y, "{sub}/{name:?} differs between 1 and 2 threads");
+        }
+    }
+}

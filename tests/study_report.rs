@@ -1,0 +1,271 @@
+//! The report from hand-made results (no training): every file, the report's sections, the
+//! figures, the banner, and the JSON's key schema.
+
+mod common;
+
+use msd_century::data::inspect::{Inspection, PositiveShares};
+use msd_century::data::{Provenance, SplitSizes};
+use msd_century::experiments::final_eval::{Chosen, FinalResult, ModelScores, SplitGaps};
+use msd_century::experiments::grid::{best_index, GridResult};
+use msd_century::experiments::lr_demo::LrDemoResult;
+use msd_century::experiments::monte_carlo::{band, MonteCarloGroup, MonteCarloResult};
+use msd_century::experiments::standardization_demo::StandardizationResult;
+use msd_century::experiments::{RunResult, RunStatus, StudyConfig};
+use msd_century::model::{Evaluation, GradcheckReport, Init, Params};
+use msd_century::report::{write_outputs, StageTiming, StudyResults};
+use msd_century::train::{History, HistoryPoint};
+
+fn run(id: &str, lr: f64, batch: usize, scale: f64, status: RunStatus) -> RunResult {
+    let n = match status {
+        RunStatus::Skipped { .. } => 0,
+        RunStatus::Diverged { at } => at / 10,
+        RunStatus::Completed => 20,
+    };
+    let points: Vec<HistoryPoint> = (1..=n)
+        .map(|k| HistoryPoint {
+            iter: 10 * k,
+            val_loss: 0.55 + scale / (k as f64),
+            val_accuracy: 0.7 + 0.001 * k as f64,
+        })
+        .collect();
+    let done = status == RunStatus::Completed;
+    RunResult {
+        id: id.into(),
+        learning_rate: lr,
+        batch_size: batch,
+        iterations: 200,
+        init: Init::Normal { seed: 7 },
+        shuffle_seed: batch as u64,
+        final_val_loss: points.last().filter(|_| done).map(|p| p.val_loss),
+        final_val_accuracy: points.last().filter(|_| done).map(|p| p.val_accuracy),
+        final_params: done.then(|| Params::zeros(90)),
+        status,
+        history: History {
+            points,
+            diverged_at: None,
+        },
+    }
+}
+
+fn eval(loss: f64, accuracy: f64, n: usize) -> Evaluation {
+    Evaluation { loss, accuracy, n }
+}
+
+fn scores(name: &str, label: &str, acc: f64, gap: f64) -> ModelScores {
+    ModelScores {
+        name: name.into(),
+        label: label.into(),
+        train: eval(0.52 + gap, acc, 1000),
+        val: eval(0.53 + gap, acc + 0.003, 200),
+        test: eval(0.54 + gap, acc - 0.006, 300),
+        loss_gap: SplitGaps {
+            train: gap,
+            val: gap,
+            test: gap,
+        },
+        params: Params::zeros(90),
+    }
+}
+
+/// A complete, plausible set of results.
+pub fn fake_results() -> StudyResults {
+    let config = StudyConfig::quick();
+    let lrs = [0.01, 0.1, 0.5, 1.0];
+    let batches = [1usize, 64, 1024, 50_000];
+    let mut cells = Vec::new();
+    for (i, &lr) in lrs.iter().enumerate() {
+        for (j, &b) in batches.iter().enumerate() {
+            let status = if b == 50_000 {
+                RunStatus::Skipped {
+                    reason: "batch size 50000 is larger than the 1000 training rows".into(),
+                }
+            } else if i == 3 && j == 0 {
+                RunStatus::Diverged { at: 70 }
+            } else {
+                RunStatus::Completed
+            };
+            cells.push(run(
+                &format!("grid_lr{lr}_b{b}"),
+                lr,
+                b,
+                0.3 / (1.0 + i as f64 + j as f64),
+                status,
+            ));
+        }
+    }
+    let best = best_index(&cells);
+    let best_cell = cells[best.unwrap()].clone();
+    let groups = [1usize, 64]
+        .iter()
+        .map(|&b| {
+            let runs: Vec<RunResult> = (0..3)
+                .map(|k| {
+                    run(
+                        &format!("mc_b{b}_init{k}"),
+                        0.1,
+                        b,
+                        0.2 + 0.05 * k as f64,
+                        RunStatus::Completed,
+                    )
+                })
+                .collect();
+            MonteCarloGroup {
+                batch_size: b,
+                band: band(&runs),
+                runs,
+            }
+        })
+        .collect();
+    StudyResults {
+        format: "msd-century-study".into(),
+        version: msd_century::VERSION.into(),
+        command_line: vec![
+            "msd-century".into(),
+            "run".into(),
+            "--out".into(),
+            "x <y>".into(),
+        ],
+        seed: 1,
+        data: Inspection {
+            source: Provenance::Synthetic {
+                rows: 1500,
+                seed: 1,
+            },
+            synthetic: true,
+            rows: 1500,
+            year_min: 1922.0,
+            year_max: 2011.0,
+            year_threshold: 2000,
+            sizes: SplitSizes {
+                train_part: 1200,
+                train: 1000,
+                val: 200,
+                test: 300,
+            },
+            positive_share: PositiveShares {
+                all: 0.58,
+                train: 0.59,
+                val: 0.57,
+                test: 0.55,
+            },
+            feature_mean: vec![0.0; 90],
+            feature_std: vec![1.0; 90],
+        },
+        gradcheck: GradcheckReport {
+            params_checked: 91,
+            max_abs_error: 1e-10,
+            max_rel_error: 3e-9,
+            passed: true,
+        },
+        lr_demo: LrDemoResult {
+            batch_size: 100,
+            runs: vec![
+                run("lr-demo_lr0.005", 0.005, 100, 0.9, RunStatus::Completed),
+                run("lr-demo_lr0.1", 0.1, 100, 0.2, RunStatus::Completed),
+                run("lr-demo_lr5", 5.0, 100, 4.0, RunStatus::Completed),
+            ],
+        },
+        grid: GridResult {
+            learning_rates: lrs.to_vec(),
+            batch_sizes: batches.to_vec(),
+            init: Init::Normal { seed: 7 },
+            cells,
+            best,
+        },
+        monte_carlo: MonteCarloResult {
+            learning_rate: 0.1,
+            groups,
+        },
+        final_eval: FinalResult {
+            chosen: Chosen {
+                learning_rate: best_cell.learning_rate,
+                batch_size: best_cell.batch_size,
+                run_id: best_cell.id.clone(),
+            },
+            models: vec![
+                scores("sgd", "SGD (chosen)", 0.7316, 2e-4),
+                scores("optimum", "Optimum (Newton)", 0.7324, 0.0),
+                scores("library", "Library (linfa)", 0.7322, 1e-6),
+            ],
+            newton_l2: 0.0,
+            newton_iterations: 6,
+            newton_gradient_max_norm: 1e-12,
+            library_l2: 1e-3,
+            library_iterations: 40,
+        },
+        standardization: StandardizationResult {
+            learning_rate: best_cell.learning_rate,
+            batch_size: best_cell.batch_size,
+            standardized: best_cell.clone(),
+            raw: run(
+                "standardization_raw",
+                best_cell.learning_rate,
+                best_cell.batch_size,
+                30.0,
+                RunStatus::Completed,
+            ),
+        },
+        timings: vec![StageTiming {
+            stage: "grid".into(),
+            seconds: 1.5,
+        }],
+        config,
+    }
+}
+
+#[test]
+fn report_from_hand_made_results_has_every_file_and_section() {
+    let dir = common::temp_dir();
+    let results = fake_results();
+    let out = write_outputs(dir.path(), &results).expect("write outputs");
+    let html = std::fs::read_to_string(&out.report).unwrap();
+    for title in [
+        "1. Data and provenance",
+        "2. Gradient check",
+        "3. Learning-rate demo",
+        "4. Grid search",
+        "5. Monte Carlo",
+        "6. Final comparison",
+        "7. Standardization demo",
+        "8. Run details",
+    ] {
+        assert!(
+            html.contains(&format!("<h2>{title}</h2>")),
+            "section {title}"
+        );
+    }
+    assert!(html.contains("id=\"synthetic-banner\""));
+    assert_eq!(html.matches("<svg").count(), 6, "one inline SVG per figure");
+    assert!(
+        !html.contains("http://") || !html.contains("src=\"http"),
+        "no external resource"
+    );
+    assert!(!html.contains("{{"), "every template hole is filled");
+    // The command line is shown, escaped.
+    assert!(html.contains("&#39;x &lt;y&gt;&#39;"));
+    for name in [
+        "lr_demo",
+        "grid_heatmap",
+        "grid_curves",
+        "monte_carlo",
+        "final_accuracy",
+        "standardization",
+    ] {
+        let png = std::fs::read(dir.path().join(format!("plots/{name}.png"))).unwrap();
+        assert_eq!(&png[1..4], b"PNG", "{name}.png");
+        let svg = std::fs::read_to_string(dir.path().join(format!("plots/{name}.svg"))).unwrap();
+        assert!(
+            svg.contains("<svg") && svg.contains("<text"),
+            "{name}.svg has text"
+        );
+    }
+    assert_eq!(out.runs.len(), 3 + 16 + 6 + 1);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out.results).unwrap()).unwrap();
+    assert_eq!(json["grid"]["cells"].as_array().unwrap().len(), 16);
+    if std::env::var_os("MSD_KEEP_REPORT").is_some() {
+        let keep = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fake-report");
+        let _ = std::fs::remove_dir_all(&keep);
+        std::fs::rename(dir.path(), &keep).unwrap();
+    }
+}
