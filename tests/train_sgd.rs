@@ -21,7 +21,13 @@ fn config(lr: f64, batch: usize, iters: usize) -> SgdConfig {
 }
 
 /// The classic loop, written plainly: permute, slice batches, skip the short one, `w -= lr·grad`.
-fn plain_sgd(train: &Dataset, val: &Dataset, mut w: Vec<f64>, mut b: f64, c: &SgdConfig) -> (Vec<f64>, f64, Vec<(usize, f64, f64)>) {
+fn plain_sgd(
+    train: &Dataset,
+    val: &Dataset,
+    mut w: Vec<f64>,
+    mut b: f64,
+    c: &SgdConfig,
+) -> (Vec<f64>, f64, Vec<(usize, f64, f64)>) {
     let n = train.len();
     let d = w.len();
     let mut rng = ChaCha8Rng::seed_from_u64(c.seed);
@@ -72,7 +78,11 @@ fn plain_sgd(train: &Dataset, val: &Dataset, mut w: Vec<f64>, mut b: f64, c: &Sg
 fn first_iterations_match_a_plain_computation() {
     let train = simulate(1_000, &moderate_truth(7, 0.2), 1);
     let val = simulate(300, &moderate_truth(7, 0.2), 2);
-    for (batch, l2, init) in [(64, 0.0, Init::Zeros), (1, 0.01, Init::Normal { seed: 5 }), (1000, 0.0, Init::Zeros)] {
+    for (batch, l2, init) in [
+        (64, 0.0, Init::Zeros),
+        (1, 0.01, Init::Normal { seed: 5 }),
+        (1000, 0.0, Init::Zeros),
+    ] {
         let mut c = config(0.3, batch, 40);
         c.l2 = l2;
         let p0 = Params::init(7, init);
@@ -113,7 +123,13 @@ fn a_huge_learning_rate_diverges_and_records_the_iteration() {
 #[test]
 fn an_empty_validation_set_records_nothing() {
     let train = simulate(500, &moderate_truth(3, 0.0), 5);
-    let run = train_sgd(&train, &Dataset::default(), Params::zeros(3), &config(0.1, 50, 30)).unwrap();
+    let run = train_sgd(
+        &train,
+        &Dataset::default(),
+        Params::zeros(3),
+        &config(0.1, 50, 30),
+    )
+    .unwrap();
     assert!(run.history.points.is_empty());
     assert!(run.params.is_finite() && run.params != Params::zeros(3));
 }
@@ -124,16 +140,76 @@ fn invalid_settings_are_config_errors() {
     let val = Dataset::default();
     let base = config(0.1, 10, 10);
     let cases: Vec<(SgdConfig, &str)> = vec![
-        (SgdConfig { batch_size: 0, ..base.clone() }, "--batch-size"),
-        (SgdConfig { batch_size: 101, ..base.clone() }, "--batch-size"),
-        (SgdConfig { learning_rate: 0.0, ..base.clone() }, "--lr"),
-        (SgdConfig { learning_rate: -1.0, ..base.clone() }, "--lr"),
-        (SgdConfig { learning_rate: f64::NAN, ..base.clone() }, "--lr"),
-        (SgdConfig { learning_rate: f64::INFINITY, ..base.clone() }, "--lr"),
-        (SgdConfig { iterations: 0, ..base.clone() }, "--iters"),
-        (SgdConfig { eval_every: 0, ..base.clone() }, "--eval-every"),
-        (SgdConfig { l2: -1e-3, ..base.clone() }, "--l2"),
-        (SgdConfig { l2: f64::NAN, ..base.clone() }, "--l2"),
+        (
+            SgdConfig {
+                batch_size: 0,
+                ..base.clone()
+            },
+            "--batch-size",
+        ),
+        (
+            SgdConfig {
+                batch_size: 101,
+                ..base.clone()
+            },
+            "--batch-size",
+        ),
+        (
+            SgdConfig {
+                learning_rate: 0.0,
+                ..base.clone()
+            },
+            "--lr",
+        ),
+        (
+            SgdConfig {
+                learning_rate: -1.0,
+                ..base.clone()
+            },
+            "--lr",
+        ),
+        (
+            SgdConfig {
+                learning_rate: f64::NAN,
+                ..base.clone()
+            },
+            "--lr",
+        ),
+        (
+            SgdConfig {
+                learning_rate: f64::INFINITY,
+                ..base.clone()
+            },
+            "--lr",
+        ),
+        (
+            SgdConfig {
+                iterations: 0,
+                ..base.clone()
+            },
+            "--iters",
+        ),
+        (
+            SgdConfig {
+                eval_every: 0,
+                ..base.clone()
+            },
+            "--eval-every",
+        ),
+        (
+            SgdConfig {
+                l2: -1e-3,
+                ..base.clone()
+            },
+            "--l2",
+        ),
+        (
+            SgdConfig {
+                l2: f64::NAN,
+                ..base.clone()
+            },
+            "--l2",
+        ),
     ];
     for (c, flag) in cases {
         match train_sgd(&train, &val, Params::zeros(3), &c) {
@@ -141,8 +217,20 @@ fn invalid_settings_are_config_errors() {
             other => panic!("{c:?}: {other:?}"),
         }
     }
-    assert!(matches!(train_sgd(&train, &val, Params::zeros(4), &base), Err(Error::Config(_))));
-    assert!(train_sgd(&train, &val, Params::zeros(3), &SgdConfig { batch_size: 100, ..base }).is_ok());
+    assert!(matches!(
+        train_sgd(&train, &val, Params::zeros(4), &base),
+        Err(Error::Config(_))
+    ));
+    assert!(train_sgd(
+        &train,
+        &val,
+        Params::zeros(3),
+        &SgdConfig {
+            batch_size: 100,
+            ..base
+        }
+    )
+    .is_ok());
 }
 
 #[test]

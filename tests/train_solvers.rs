@@ -16,14 +16,25 @@ fn objective(p: &Params, data: &Dataset, l2: f64) -> f64 {
 fn newton_reaches_a_zero_gradient_and_beats_perturbations() {
     let data = simulate(20_000, &moderate_truth(10, -0.5), 1);
     for l2 in [0.0, 1e-3] {
-        let fit = fit_newton(&data, &NewtonConfig { l2, ..Default::default() }).unwrap();
+        let fit = fit_newton(
+            &data,
+            &NewtonConfig {
+                l2,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(fit.gradient_max_norm <= 1e-8, "{fit:?}");
         assert!(fit.iterations >= 3 && fit.iterations < 30, "{fit:?}");
         // The gradient recomputed independently of the solver.
         let tot = loss_gradient(&fit.params, &data, Rows::All);
         let g = tot.mean_gradient();
         for (j, gj) in g.iter().enumerate() {
-            let reg = if j < 10 { l2 * fit.params.weights[j] } else { 0.0 };
+            let reg = if j < 10 {
+                l2 * fit.params.weights[j]
+            } else {
+                0.0
+            };
             assert!((gj + reg).abs() <= 1e-8);
         }
         // Any small move raises the objective.
@@ -62,21 +73,34 @@ fn separable_data_without_l2_is_a_solver_error_that_suggests_l2() {
     assert!(matches!(err, Error::Solver(_)), "{err}");
     assert!(err.to_string().contains("--l2"), "{err}");
     // With L2 there is a finite optimum.
-    let fit = fit_newton(&data, &NewtonConfig { l2: 1e-3, ..Default::default() }).unwrap();
+    let fit = fit_newton(
+        &data,
+        &NewtonConfig {
+            l2: 1e-3,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(fit.gradient_max_norm <= 1e-8);
     // A single class is separable too.
     let one = Dataset {
         x: Matrix::from_vec(3, 1, vec![1.0, 2.0, 3.0]),
         targets: vec![1.0; 3],
     };
-    assert!(matches!(fit_newton(&one, &NewtonConfig::default()), Err(Error::Solver(_))));
+    assert!(matches!(
+        fit_newton(&one, &NewtonConfig::default()),
+        Err(Error::Solver(_))
+    ));
 }
 
 #[test]
 fn invalid_l2_is_a_config_error() {
     let data = simulate(100, &moderate_truth(2, 0.0), 3);
     for l2 in [-1.0, f64::NAN, f64::INFINITY] {
-        let cfg = NewtonConfig { l2, ..Default::default() };
+        let cfg = NewtonConfig {
+            l2,
+            ..Default::default()
+        };
         assert!(matches!(fit_newton(&data, &cfg), Err(Error::Config(_))));
         assert!(matches!(fit_library(&data, l2), Err(Error::Config(_))));
     }
@@ -87,9 +111,19 @@ fn library_reaches_the_newton_optimum_at_the_same_l2() {
     let data = simulate(30_000, &moderate_truth(20, -0.3), 4);
     let n = data.len() as f64;
     for l2 in [1.0 / n, 1e-2] {
-        let newton = fit_newton(&data, &NewtonConfig { l2, ..Default::default() }).unwrap();
+        let newton = fit_newton(
+            &data,
+            &NewtonConfig {
+                l2,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let lib = fit_library(&data, l2).unwrap();
-        let (fn_, fl) = (objective(&newton.params, &data, l2), objective(&lib.params, &data, l2));
+        let (fn_, fl) = (
+            objective(&newton.params, &data, l2),
+            objective(&lib.params, &data, l2),
+        );
         assert!(fl >= fn_ - 1e-12, "library {fl} below the optimum {fn_}");
         assert!(fl - fn_ < 1e-6, "library {fl} vs newton {fn_}");
         for (a, b) in lib.params.to_vec().iter().zip(newton.params.to_vec()) {
@@ -106,7 +140,14 @@ fn library_probabilities_mean_the_positive_class_when_it_is_the_minority() {
     let share = data.positive_share();
     assert!(share < 0.3, "positive share {share}");
     let lib = fit_library(&data, 1e-4).unwrap();
-    let newton = fit_newton(&data, &NewtonConfig { l2: 1e-4, ..Default::default() }).unwrap();
+    let newton = fit_newton(
+        &data,
+        &NewtonConfig {
+            l2: 1e-4,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(lib.params.bias < -1.0, "bias {}", lib.params.bias);
     for (a, b) in lib.params.to_vec().iter().zip(newton.params.to_vec()) {
         assert!((a - b).abs() < 1e-3, "{a} vs {b}");
@@ -115,7 +156,11 @@ fn library_probabilities_mean_the_positive_class_when_it_is_the_minority() {
     let mean_p: f64 = (0..data.len())
         .map(|i| {
             let x = data.x.row(i);
-            let z: f64 = x.iter().zip(&lib.params.weights).map(|(a, b)| a * b).sum::<f64>();
+            let z: f64 = x
+                .iter()
+                .zip(&lib.params.weights)
+                .map(|(a, b)| a * b)
+                .sum::<f64>();
             1.0 / (1.0 + (-(z + lib.params.bias)).exp())
         })
         .sum::<f64>()

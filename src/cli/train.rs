@@ -239,7 +239,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         data: table.provenance.clone(),
         software_version: msd_century::VERSION.to_string(),
     };
-    Model::new(params, &splits.standardizer, splits.options.year_threshold, training).save(&model_file)?;
+    Model::new(
+        params,
+        &splits.standardizer,
+        splits.options.year_threshold,
+        training,
+    )
+    .save(&model_file)?;
     report.model_file = Some(model_file);
     if args.json {
         print_json(&report)?;
@@ -255,7 +261,9 @@ fn fit(args: &TrainArgs, sgd_config: &SgdConfig, splits: &Splits) -> anyhow::Res
         Solver::Sgd => {
             let init = match args.init {
                 InitArg::Zeros => Init::Zeros,
-                InitArg::Normal => Init::Normal { seed: args.data.seed },
+                InitArg::Normal => Init::Normal {
+                    seed: args.data.seed,
+                },
             };
             let bar = msd_century::progress::bar(
                 sgd_config.iterations as u64,

@@ -45,7 +45,8 @@ pub fn gradcheck(data: &Dataset, seed: u64, sample_rows: usize) -> GradcheckRepo
 /// Checks the gradient at `params` on the given rows.
 pub fn gradcheck_at(data: &Dataset, params: &Params, rows: &[usize]) -> GradcheckReport {
     let analytic = loss_gradient(params, data, Rows::Subset(rows)).mean_gradient();
-    let loss_at = |v: &[f64]| loss_accuracy(&Params::from_slice(v), data, Rows::Subset(rows)).mean_loss();
+    let loss_at =
+        |v: &[f64]| loss_accuracy(&Params::from_slice(v), data, Rows::Subset(rows)).mean_loss();
     let base = params.to_vec();
     let (mut max_abs, mut max_rel) = (0.0f64, 0.0f64);
     let mut finite = analytic.iter().all(|a| a.is_finite());

@@ -23,7 +23,14 @@ pub fn hessian_sum(params: &Params, data: &Dataset) -> Vec<f64> {
     let p = (d + 1).next_multiple_of(8);
     let n = data.len();
     let n_chunks = n.div_ceil(CHUNK_ROWS);
-    let one = |c: usize| chunk(params, data, c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n), p);
+    let one = |c: usize| {
+        chunk(
+            params,
+            data,
+            c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n),
+            p,
+        )
+    };
     let partials: Vec<Vec<f64>> = if n_chunks <= 1 {
         (0..n_chunks).map(one).collect()
     } else {
@@ -56,7 +63,12 @@ fn chunk(params: &Params, data: &Dataset, rows: std::ops::Range<usize>, p: usize
     while start < rows.end {
         let end = (start + BLOCK_ROWS).min(rows.end);
         let m = end - start;
-        for (r, (xr, vr)) in xa.chunks_exact_mut(p).zip(va.chunks_exact_mut(p)).take(m).enumerate() {
+        for (r, (xr, vr)) in xa
+            .chunks_exact_mut(p)
+            .zip(va.chunks_exact_mut(p))
+            .take(m)
+            .enumerate()
+        {
             let x = data.x.row(start + r);
             let y = sigmoid(logit(&params.weights, params.bias, x));
             let s = y * (1.0 - y);
@@ -106,7 +118,11 @@ mod tests {
             for i in 0..data.len() {
                 let mut x = data.x.row(i).to_vec();
                 x.push(1.0);
-                let z: f64 = x[..d].iter().zip(&params.weights).map(|(a, b)| a * b).sum::<f64>()
+                let z: f64 = x[..d]
+                    .iter()
+                    .zip(&params.weights)
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
                     + params.bias;
                 let y = 1.0 / (1.0 + (-z).exp());
                 for a in 0..m {
@@ -125,7 +141,12 @@ mod tests {
     fn same_bits_on_one_and_two_threads() {
         let data = simulate(30_000, &moderate_truth(90, 0.0), 9);
         let params = moderate_truth(90, 0.3);
-        let pool = |k| rayon::ThreadPoolBuilder::new().num_threads(k).build().unwrap();
+        let pool = |k| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(k)
+                .build()
+                .unwrap()
+        };
         let a = pool(1).install(|| hessian_sum(&params, &data));
         let b = pool(2).install(|| hessian_sum(&params, &data));
         assert_eq!(a, b);

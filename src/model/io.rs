@@ -46,7 +46,12 @@ pub struct Model {
 
 impl Model {
     /// A model from fitted parameters and the standardization they were fitted on.
-    pub fn new(params: &Params, standardizer: &Standardizer, year_threshold: i32, training: Training) -> Model {
+    pub fn new(
+        params: &Params,
+        standardizer: &Standardizer,
+        year_threshold: i32,
+        training: Training,
+    ) -> Model {
         Model {
             format: FORMAT.to_string(),
             version: VERSION,
@@ -103,11 +108,21 @@ impl Model {
             return Err(format!("format is {:?}, expected {FORMAT:?}", self.format));
         }
         if self.version != VERSION {
-            return Err(format!("version {} is not supported (this build reads {VERSION})", self.version));
+            return Err(format!(
+                "version {} is not supported (this build reads {VERSION})",
+                self.version
+            ));
         }
-        for (name, v) in [("weights", &self.weights), ("feature_mean", &self.feature_mean), ("feature_std", &self.feature_std)] {
+        for (name, v) in [
+            ("weights", &self.weights),
+            ("feature_mean", &self.feature_mean),
+            ("feature_std", &self.feature_std),
+        ] {
             if v.len() != N_FEATURES {
-                return Err(format!("{name} has {} values, expected {N_FEATURES}", v.len()));
+                return Err(format!(
+                    "{name} has {} values, expected {N_FEATURES}",
+                    v.len()
+                ));
             }
             if let Some(i) = v.iter().position(|x| !x.is_finite()) {
                 return Err(format!("{name}[{i}] is not finite"));
@@ -124,9 +139,10 @@ impl Model {
 
     /// Writes the model as pretty JSON, atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        self.validate().map_err(|m| Error::format(path, format!("refusing to write an invalid model: {m}")))?;
-        let text = serde_json::to_string_pretty(self)
-            .map_err(|e| Error::format(path, e.to_string()))?;
+        self.validate()
+            .map_err(|m| Error::format(path, format!("refusing to write an invalid model: {m}")))?;
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| Error::format(path, e.to_string()))?;
         crate::atomic::write_bytes_atomic(path, format!("{text}\n").as_bytes())
     }
 

@@ -180,7 +180,9 @@ mod tests {
 
     /// A data set of `n` rows and `d` features from a simple deterministic formula.
     fn data(n: usize, d: usize) -> Dataset {
-        let x: Vec<f64> = (0..n * d).map(|k| ((k * 7919 % 1000) as f64 / 500.0) - 1.0).collect();
+        let x: Vec<f64> = (0..n * d)
+            .map(|k| ((k * 7919 % 1000) as f64 / 500.0) - 1.0)
+            .collect();
         let targets = (0..n).map(|i| ((i * 31 % 7) < 3) as u8 as f64).collect();
         Dataset {
             x: Matrix::from_vec(n, d, x),
@@ -242,7 +244,12 @@ mod tests {
     fn same_bits_on_one_and_two_threads() {
         let ds = data(50_000, 90);
         let p = Params::init(90, crate::model::Init::Normal { seed: 3 });
-        let pool = |k| rayon::ThreadPoolBuilder::new().num_threads(k).build().unwrap();
+        let pool = |k| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(k)
+                .build()
+                .unwrap()
+        };
         let a = pool(1).install(|| loss_gradient(&p, &ds, Rows::All));
         let b = pool(2).install(|| loss_gradient(&p, &ds, Rows::All));
         assert_eq!(a, b);

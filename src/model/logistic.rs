@@ -43,7 +43,11 @@ pub fn loss_from_logit(z: f64, t: f64) -> f64 {
 #[inline]
 pub fn loss_and_probability(z: f64, t: f64) -> (f64, f64) {
     let e = (-z.abs()).exp();
-    let y = if z >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+    let y = if z >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    };
     (z.max(0.0) + e.ln_1p() - t * z, y)
 }
 
@@ -137,7 +141,10 @@ mod tests {
                     let classic = classic_loss(y, t);
                     let q = if t == 1.0 { y } else { 1.0 - y };
                     let diff = (stable - classic).abs();
-                    assert!(diff <= 2.5e-15 / q + 1e-13, "z {z} t {t}: {stable} vs {classic}");
+                    assert!(
+                        diff <= 2.5e-15 / q + 1e-13,
+                        "z {z} t {t}: {stable} vs {classic}"
+                    );
                     if q > 2.5e-6 {
                         assert!(diff <= 1e-9, "z {z} t {t}: {stable} vs {classic}");
                         tight += 1;
@@ -154,7 +161,11 @@ mod tests {
         let rows: Vec<(f64, f64)> = (0..1000)
             .map(|i| ((i as f64 * 0.37).sin() * 8.0, (i % 3 == 0) as u8 as f64))
             .collect();
-        let stable = rows.iter().map(|&(z, t)| loss_from_logit(z, t)).sum::<f64>() / 1000.0;
+        let stable = rows
+            .iter()
+            .map(|&(z, t)| loss_from_logit(z, t))
+            .sum::<f64>()
+            / 1000.0;
         let classic = rows
             .iter()
             .map(|&(z, t)| classic_loss(1.0 / (1.0 + f64::exp(-z)), t))

@@ -57,7 +57,10 @@ pub fn read_rows(path: &Path) -> Result<Vec<Vec<f64>>> {
 
 /// `P(year > threshold)` for every row of `input`.
 pub fn predict_file(model: &Model, input: &Path) -> Result<Vec<f64>> {
-    Ok(read_rows(input)?.iter().map(|r| model.probability(r)).collect())
+    Ok(read_rows(input)?
+        .iter()
+        .map(|r| model.probability(r))
+        .collect())
 }
 
 /// One probability per line, in the shortest form that reads back to the same number.

@@ -42,7 +42,11 @@ pub fn fit_library(train: &Dataset, l2: f64) -> Result<LibraryFit> {
     }
     let x = Array2::from_shape_vec((n, d), train.x.as_slice().to_vec())
         .map_err(|e| Error::Data(format!("library baseline: {e}")))?;
-    let labels: Array1<usize> = train.targets.iter().map(|&t| usize::from(t == 1.0)).collect();
+    let labels: Array1<usize> = train
+        .targets
+        .iter()
+        .map(|&t| usize::from(t == 1.0))
+        .collect();
     let dataset = linfa::Dataset::new(x, labels);
     let fitted = LogisticRegression::default()
         .alpha(l2 * n as f64)
@@ -50,7 +54,11 @@ pub fn fit_library(train: &Dataset, l2: f64) -> Result<LibraryFit> {
         .max_iterations(MAX_ITERATIONS)
         .fit(&dataset)
         .map_err(|e| Error::Solver(format!("library baseline (linfa-logistic): {e}")))?;
-    let sign = if fitted.labels().pos.class == 1 { 1.0 } else { -1.0 };
+    let sign = if fitted.labels().pos.class == 1 {
+        1.0
+    } else {
+        -1.0
+    };
     let params = Params {
         weights: fitted.params().iter().map(|w| sign * w).collect(),
         bias: sign * fitted.intercept(),

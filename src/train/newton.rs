@@ -79,7 +79,11 @@ fn point(params: Params, data: &Dataset, l2: f64) -> Point {
     }
     let objective = tot.mean_loss() + l2_penalty(&params.weights, l2);
     let grad_max = grad.iter().fold(0.0f64, |m, g| m.max(g.abs()));
-    let grad_max = if grad.iter().all(|g| g.is_finite()) { grad_max } else { f64::NAN };
+    let grad_max = if grad.iter().all(|g| g.is_finite()) {
+        grad_max
+    } else {
+        f64::NAN
+    };
     Point {
         params,
         objective,
@@ -115,16 +119,24 @@ pub fn fit_newton(train: &Dataset, config: &NewtonConfig) -> Result<NewtonFit> {
     let (mut iterations, mut hessians) = (0, 0);
     loop {
         if !cur.objective.is_finite() || cur.grad_max.is_nan() {
-            return Err(Error::Solver("Newton solver: non-finite loss or gradient".into()));
+            return Err(Error::Solver(
+                "Newton solver: non-finite loss or gradient".into(),
+            ));
         }
         if cur.grad_max <= config.tolerance {
             break;
         }
         if l2 == 0.0 && cur.correct == n {
-            return Err(separable(&format!("every one of the {n} training rows is classified correctly")));
+            return Err(separable(&format!(
+                "every one of the {n} training rows is classified correctly"
+            )));
         }
         if iterations >= config.max_iterations {
-            let hint = if l2 == 0.0 { "; if the classes are (nearly) separable, add --l2" } else { "" };
+            let hint = if l2 == 0.0 {
+                "; if the classes are (nearly) separable, add --l2"
+            } else {
+                ""
+            };
             return Err(Error::Solver(format!(
                 "Newton solver: no convergence in {iterations} iterations (max |gradient| {:.3e}){hint}",
                 cur.grad_max
@@ -135,7 +147,9 @@ pub fn fit_newton(train: &Dataset, config: &NewtonConfig) -> Result<NewtonFit> {
             factor = Some(factorize(&cur.params, train, l2)?);
             hessians += 1;
         }
-        let Some(chol) = factor.as_ref() else { unreachable!("factor set above") };
+        let Some(chol) = factor.as_ref() else {
+            unreachable!("factor set above")
+        };
         let dir: Vec<f64> = chol.solve(&cur.grad).iter().map(|v| -v).collect();
         match line_search(&cur, &dir, train, l2) {
             Some(next) => {
@@ -152,9 +166,15 @@ pub fn fit_newton(train: &Dataset, config: &NewtonConfig) -> Result<NewtonFit> {
                 )))
             }
         }
-        let wmax = cur.params.weights.iter().fold(0.0f64, |m, w| m.max(w.abs()));
+        let wmax = cur
+            .params
+            .weights
+            .iter()
+            .fold(0.0f64, |m, w| m.max(w.abs()));
         if l2 == 0.0 && wmax > MAX_WEIGHT {
-            return Err(separable(&format!("the weights grow without bound (max |w| {wmax:.3e})")));
+            return Err(separable(&format!(
+                "the weights grow without bound (max |w| {wmax:.3e})"
+            )));
         }
     }
     Ok(NewtonFit {
