@@ -18,8 +18,14 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 fn chromium() -> PathBuf {
     if !Path::new(CHROMIUM).exists() {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-chromium");
-        let status = Command::new("bash").arg(&script).status().expect("run install-chromium");
-        assert!(status.success(), "scripts/install-chromium failed: {status}");
+        let status = Command::new("bash")
+            .arg(&script)
+            .status()
+            .expect("run install-chromium");
+        assert!(
+            status.success(),
+            "scripts/install-chromium failed: {status}"
+        );
     }
     assert!(Path::new(CHROMIUM).exists(), "no {CHROMIUM} after install");
     PathBuf::from(CHROMIUM)
@@ -50,14 +56,21 @@ fn browse(page: &Path, extra: &[&str]) -> (String, String) {
         .expect("start chromium");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "chromium failed: {}\n{stderr}", out.status);
+    assert!(
+        out.status.success(),
+        "chromium failed: {}\n{stderr}",
+        out.status
+    );
     (stdout, stderr)
 }
 
 /// A copy of the report with a probe script that writes errors and plot sizes into the DOM.
 fn probe_copy(report: &Path) -> PathBuf {
     let html = std::fs::read_to_string(report).expect("read report");
-    assert!(html.contains("script-src 'none'"), "the report forbids scripts");
+    assert!(
+        html.contains("script-src 'none'"),
+        "the report forbids scripts"
+    );
     let head = "<script>window.__errors=[];window.addEventListener('error',function(e){\
         window.__errors.push(String(e.message||(e.target&&(e.target.src||e.target.href))||'error'));},true);\
         </script>";
@@ -101,7 +114,15 @@ fn report_loads_in_chromium_with_every_plot_drawn() {
     let dir = common::temp_dir();
     let out = dir.path().join("out");
     common::cli()
-        .args(["run", "--quick", "--data", "synthetic", "--rows", "20000", "--out"])
+        .args([
+            "run",
+            "--quick",
+            "--data",
+            "synthetic",
+            "--rows",
+            "20000",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -121,14 +142,23 @@ fn report_loads_in_chromium_with_every_plot_drawn() {
     let errors = console_errors(&stderr);
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     let png = std::fs::read(&shot).expect("screenshot written");
-    assert!(png.len() > 10_000 && &png[1..4] == b"PNG", "screenshot is a real image");
+    assert!(
+        png.len() > 10_000 && &png[1..4] == b"PNG",
+        "screenshot is a real image"
+    );
 
     // The probe copy: rendered sizes and errors, read back from the DOM.
     let probe = probe_copy(&report);
     let (dom, stderr) = browse(&probe, &["--enable-logging=stderr", "--v=0", "--dump-dom"]);
     let errors = console_errors(&stderr);
-    assert!(errors.is_empty(), "console errors in the probe: {errors:#?}");
-    let start = dom.find("<pre id=\"probe\">").expect("probe output in the DOM") + 16;
+    assert!(
+        errors.is_empty(),
+        "console errors in the probe: {errors:#?}"
+    );
+    let start = dom
+        .find("<pre id=\"probe\">")
+        .expect("probe output in the DOM")
+        + 16;
     let end = start + dom[start..].find("</pre>").expect("end of probe output");
     let probe: serde_json::Value =
         serde_json::from_str(&unescape(&dom[start..end])).expect("probe JSON");
@@ -136,8 +166,15 @@ fn report_loads_in_chromium_with_every_plot_drawn() {
     let figures = probe["figures"].as_array().expect("figures");
     assert_eq!(figures.len(), 6, "{probe}");
     for f in figures {
-        let (w, h) = (f["width"].as_f64().unwrap_or(0.0), f["height"].as_f64().unwrap_or(0.0));
-        assert!(w > 100.0 && h > 100.0, "plot {} rendered at {w} x {h}", f["id"]);
+        let (w, h) = (
+            f["width"].as_f64().unwrap_or(0.0),
+            f["height"].as_f64().unwrap_or(0.0),
+        );
+        assert!(
+            w > 100.0 && h > 100.0,
+            "plot {} rendered at {w} x {h}",
+            f["id"]
+        );
     }
     if let Some(keep) = std::env::var_os("MSD_KEEP_SCREENSHOT") {
         std::fs::copy(&shot, keep).expect("keep screenshot");

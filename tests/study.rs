@@ -37,7 +37,16 @@ fn run_study(cwd: &Path, threads: &str) {
     common::cli()
         .current_dir(cwd)
         .env("RAYON_NUM_THREADS", threads)
-        .args(["run", "--quick", "--data", "synthetic", "--rows", "20000", "--out", "out"])
+        .args([
+            "run",
+            "--quick",
+            "--data",
+            "synthetic",
+            "--rows",
+            "20000",
+            "--out",
+            "out",
+        ])
         .assert()
         .success();
 }
@@ -83,10 +92,16 @@ fn run_writes_every_file_with_the_expected_structure() {
         })
         .collect();
     assert_eq!(titles, SECTIONS);
-    assert!(html.contains("id=\"synthetic-banner\""), "synthetic data are flagged");
+    assert!(
+        html.contains("id=\"synthetic-banner\""),
+        "synthetic data are flagged"
+    );
     assert_eq!(html.matches("<svg").count(), FIGURES.len());
     assert!(!html.contains("<script"), "no script in the report");
-    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no network");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "no network"
+    );
 
     for name in FIGURES {
         let svg = std::fs::read_to_string(out.join(format!("plots/{name}.svg"))).expect("svg");
@@ -106,7 +121,10 @@ fn run_writes_every_file_with_the_expected_structure() {
         .collect();
     let missing: Vec<_> = expected.difference(&paths).collect();
     let extra: Vec<_> = paths.difference(&expected).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nextra {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
 
     assert_eq!(json["format"], "msd-century-study");
     assert_eq!(json["data"]["synthetic"], true);
@@ -116,7 +134,19 @@ fn run_writes_every_file_with_the_expected_structure() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert_eq!(&args[1..], ["run", "--quick", "--data", "synthetic", "--rows", "20000", "--out", "out"]);
+    assert_eq!(
+        &args[1..],
+        [
+            "run",
+            "--quick",
+            "--data",
+            "synthetic",
+            "--rows",
+            "20000",
+            "--out",
+            "out"
+        ]
+    );
     let stages: Vec<&str> = json["timings"]
         .as_array()
         .unwrap()
@@ -125,7 +155,15 @@ fn run_writes_every_file_with_the_expected_structure() {
         .collect();
     assert_eq!(
         stages,
-        ["load_data", "gradcheck", "lr_demo", "grid", "monte_carlo", "final", "standardization"]
+        [
+            "load_data",
+            "gradcheck",
+            "lr_demo",
+            "grid",
+            "monte_carlo",
+            "final",
+            "standardization"
+        ]
     );
 
     // One CSV per run, named by the run's id, holding exactly its history.
@@ -153,7 +191,10 @@ fn run_writes_every_file_with_the_expected_structure() {
     let cells = json["grid"]["cells"].as_array().unwrap();
     for cell in cells.iter().filter(|c| c["batch_size"] == 50_000) {
         assert_eq!(cell["status"]["kind"], "skipped");
-        assert!(cell["status"]["reason"].as_str().unwrap().contains("larger than"));
+        assert!(cell["status"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("larger than"));
     }
     let best = json["grid"]["best"].as_u64().expect("a best cell") as usize;
     assert_eq!(cells[best]["status"]["kind"], "completed");
@@ -168,7 +209,11 @@ fn run_writes_every_file_with_the_expected_structure() {
     let names: Vec<&str> = models.iter().filter_map(|m| m["name"].as_str()).collect();
     assert_eq!(names, ["sgd", "optimum", "library"]);
     for m in models {
-        assert!(m["loss_gap"]["train"].as_f64().unwrap() >= -1e-12, "{}", m["name"]);
+        assert!(
+            m["loss_gap"]["train"].as_f64().unwrap() >= -1e-12,
+            "{}",
+            m["name"]
+        );
     }
 }
 
@@ -198,9 +243,16 @@ fn grid_cells_train_with_their_own_batch_size_from_fresh_copies_of_one_init() {
 
     let init = Params::init(splits.train.x.cols(), config.grid_init());
     for (k, cell) in result.cells.iter().enumerate() {
-        let (lr, b) = (config.grid.learning_rates[k / 3], config.grid.batch_sizes[k % 3]);
+        let (lr, b) = (
+            config.grid.learning_rates[k / 3],
+            config.grid.batch_sizes[k % 3],
+        );
         assert_eq!((cell.learning_rate, cell.batch_size), (lr, b));
-        assert_eq!(cell.init, config.grid_init(), "every cell names the shared init");
+        assert_eq!(
+            cell.init,
+            config.grid_init(),
+            "every cell names the shared init"
+        );
         assert_eq!(cell.status, RunStatus::Completed);
         // The same run made here by hand, from a fresh copy of the init with this batch size,
         // gives the same history bit for bit: the cell used its batch size and did not start

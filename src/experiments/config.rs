@@ -239,8 +239,10 @@ mod tests {
         let mut c = StudyConfig::default();
         c.lr_demo.learning_rates.push(f64::NAN);
         assert!(c.validate().is_err());
-        let mut c = StudyConfig::default();
-        c.eval_every = 0;
+        let c = StudyConfig {
+            eval_every: 0,
+            ..StudyConfig::default()
+        };
         assert!(c.validate().is_err());
     }
 }

@@ -223,15 +223,26 @@ pub fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
         return vec![lo];
     }
     let raw = (hi - lo) / 5.0;
-    let power = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * power)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * power);
+    let exponent = raw.log10().floor() as i32;
+    let power = 10f64.powi(exponent);
+    let mantissa = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|m| m * power >= raw)
+        .unwrap_or(10.0);
+    let step = mantissa * power;
+    // k · mantissa is an exact integer; one division (or product) by the power of ten rounds
+    // once, so the ticks print as 0.6, not 0.6000000000000001.
+    let value = |k: i64| {
+        let units = k as f64 * mantissa;
+        if exponent < 0 {
+            units / 10f64.powi(-exponent)
+        } else {
+            units * power
+        }
+    };
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
-    (first..=last).map(|k| k as f64 * step).collect()
+    (first..=last).map(value).collect()
 }
 
 /// Ticks for a logarithmic axis: the 1-2-5 values of each decade inside `[lo, hi]` (only the

@@ -6,14 +6,14 @@ use std::fmt::Write;
 /// The header of every history file.
 pub const HEADER: &str = "iter,val_loss,val_accuracy";
 
-/// The history of `run` as CSV text. Numbers use Rust's shortest round-trip form, so reading
-/// them back gives the same bits.
+/// The history of `run` as CSV text. Numbers use Rust's shortest round-trip form (`{:?}`, with
+/// an exponent for very small or large values), so reading them back gives the same bits.
 pub fn history_csv(run: &RunResult) -> String {
     let mut text = String::with_capacity(32 * (run.history.points.len() + 1));
     text.push_str(HEADER);
     text.push('\n');
     for p in &run.history.points {
-        let _ = writeln!(text, "{},{},{}", p.iter, p.val_loss, p.val_accuracy);
+        let _ = writeln!(text, "{},{:?},{:?}", p.iter, p.val_loss, p.val_accuracy);
     }
     text
 }
@@ -58,7 +58,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines,
-            [HEADER, "10,0.30000000000000004,0.75", "20,1e-300,1"]
+            [HEADER, "10,0.30000000000000004,0.75", "20,1e-300,1.0"]
         );
         let back: f64 = lines[1].split(',').nth(1).unwrap().parse().unwrap();
         assert_eq!(back, 0.1 + 0.2);

@@ -254,7 +254,7 @@ impl Plot for GridCurves<'_> {
                 title_font(),
             )
             .map_err(err)?;
-        let cols = nb.min(2).max(1);
+        let cols = nb.clamp(1, 2);
         let panels = area.split_evenly((nb.div_ceil(cols).max(1), cols));
         for (j, panel) in panels.iter().enumerate().take(nb) {
             let runs: Vec<&RunResult> = (0..grid.learning_rates.len())
