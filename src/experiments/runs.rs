@@ -9,7 +9,7 @@
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::model::{Init, Params};
-use crate::train::{train_sgd, History, SgdConfig};
+use crate::train::{train_sgd_lockstep, History, SgdConfig};
 use rayon::prelude::*;
 
 /// What to run.
@@ -71,9 +71,95 @@ impl RunResult {
     }
 }
 
-/// Runs `spec` on `train`, evaluating on `val`; a batch larger than `train` is skipped.
+/// Runs one spec on its own.
 pub fn run_one(spec: &RunSpec, train: &Dataset, val: &Dataset) -> Result<RunResult> {
-    let mut result = RunResult {
+    let mut results = run_group(&[spec], train, val)?;
+    Ok(results.remove(0))
+}
+
+/// Runs every spec and returns the results in spec order. Specs that share their batches (batch
+/// size, iterations, evaluation interval and shuffle seed) train in lockstep, so each batch and
+/// each validation pass is read once for all of them; the groups go across cores. Every result
+/// has the bits of the same run made on its own.
+pub fn run_all(
+    specs: &[RunSpec],
+    train: &Dataset,
+    val: &Dataset,
+    done: &(dyn Fn(&RunResult) + Sync),
+) -> Result<Vec<RunResult>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let key = |s: &RunSpec| (s.batch_size, s.iterations, s.eval_every, s.shuffle_seed);
+        match groups.iter_mut().find(|g| key(&specs[g[0]]) == key(spec)) {
+            Some(group) => group.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    let done_groups: Vec<Vec<(usize, RunResult)>> = groups
+        .par_iter()
+        .map(|group| {
+            let members: Vec<&RunSpec> = group.iter().map(|&i| &specs[i]).collect();
+            let results = run_group(&members, train, val)?;
+            results.iter().for_each(done);
+            Ok(group.iter().copied().zip(results).collect())
+        })
+        .collect::<Result<_>>()?;
+    let mut results: Vec<(usize, RunResult)> = done_groups.into_iter().flatten().collect();
+    results.sort_by_key(|(i, _)| *i);
+    Ok(results.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Runs specs that share their batches together; each starts from its own initial parameters.
+fn run_group(specs: &[&RunSpec], train: &Dataset, val: &Dataset) -> Result<Vec<RunResult>> {
+    let mut results: Vec<RunResult> = specs.iter().map(|s| pending(s)).collect();
+    let Some(first) = specs.first() else {
+        return Ok(results);
+    };
+    if first.batch_size > train.len() {
+        for r in &mut results {
+            r.status = RunStatus::Skipped {
+                reason: format!(
+                    "batch size {} is larger than the {} training rows",
+                    r.batch_size,
+                    train.len()
+                ),
+            };
+        }
+        return Ok(results);
+    }
+    let inits: Vec<Params> = specs
+        .iter()
+        .map(|s| Params::init(train.x.cols(), s.init))
+        .collect();
+    let configs: Vec<SgdConfig> = specs
+        .iter()
+        .map(|s| SgdConfig {
+            learning_rate: s.learning_rate,
+            batch_size: s.batch_size,
+            iterations: s.iterations,
+            eval_every: s.eval_every,
+            l2: 0.0,
+            seed: s.shuffle_seed,
+        })
+        .collect();
+    let runs = train_sgd_lockstep(train, val, inits, &configs)?;
+    for (result, run) in results.iter_mut().zip(runs) {
+        result.history = run.history;
+        if let Some(at) = result.history.diverged_at {
+            result.status = RunStatus::Diverged { at };
+        } else {
+            let last = result.history.points.last();
+            result.final_val_loss = last.map(|p| p.val_loss);
+            result.final_val_accuracy = last.map(|p| p.val_accuracy);
+            result.final_params = Some(run.params);
+        }
+    }
+    Ok(results)
+}
+
+/// The record of a run that has not trained yet.
+fn pending(spec: &RunSpec) -> RunResult {
+    RunResult {
         id: spec.id.clone(),
         learning_rate: spec.learning_rate,
         batch_size: spec.batch_size,
@@ -85,55 +171,7 @@ pub fn run_one(spec: &RunSpec, train: &Dataset, val: &Dataset) -> Result<RunResu
         final_val_loss: None,
         final_val_accuracy: None,
         final_params: None,
-    };
-    if spec.batch_size > train.len() {
-        result.status = RunStatus::Skipped {
-            reason: format!(
-                "batch size {} is larger than the {} training rows",
-                spec.batch_size,
-                train.len()
-            ),
-        };
-        return Ok(result);
     }
-    let init = Params::init(train.x.cols(), spec.init);
-    let config = SgdConfig {
-        learning_rate: spec.learning_rate,
-        batch_size: spec.batch_size,
-        iterations: spec.iterations,
-        eval_every: spec.eval_every,
-        l2: 0.0,
-        seed: spec.shuffle_seed,
-    };
-    let run = train_sgd(train, val, init, &config)?;
-    result.history = run.history;
-    if let Some(at) = result.history.diverged_at {
-        result.status = RunStatus::Diverged { at };
-    } else {
-        let last = result.history.points.last();
-        result.final_val_loss = last.map(|p| p.val_loss);
-        result.final_val_accuracy = last.map(|p| p.val_accuracy);
-        result.final_params = Some(run.params);
-    }
-    Ok(result)
-}
-
-/// Runs every spec across cores; `done` is called once per finished run (from any thread).
-/// The results come back in the order of `specs`.
-pub fn run_all(
-    specs: &[RunSpec],
-    train: &Dataset,
-    val: &Dataset,
-    done: &(dyn Fn(&RunResult) + Sync),
-) -> Result<Vec<RunResult>> {
-    specs
-        .par_iter()
-        .map(|spec| {
-            let result = run_one(spec, train, val)?;
-            done(&result);
-            Ok(result)
-        })
-        .collect()
 }
 
 /// A file-name-safe rendering of a number for run ids: `0.005` -> `0.005`, `5` -> `5`.

@@ -5,6 +5,7 @@ pub mod gradcheck;
 pub mod hessian;
 pub mod io;
 pub mod kernel;
+pub mod kernel_many;
 pub mod logistic;
 pub mod params;
 pub mod predict;
