@@ -156,7 +156,7 @@ fn read_cache(npy_path: &Path, json_path: &Path, key: &SourceKey) -> Result<Matr
     }
     // Fresh zeroed pages from the allocator, not yet touched: advise before the first fault.
     let mut values = vec![0.0f64; values_len];
-    uci::memory::advise_huge(&mut values);
+    super::memory::advise_huge(&mut values);
     let offset = header.len() as u64;
     let hashes: std::io::Result<Vec<u64>> = bytemuck::cast_slice_mut::<f64, u8>(&mut values)
         .par_chunks_mut(HASH_BLOCK)

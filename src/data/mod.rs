@@ -8,6 +8,7 @@ pub mod cache;
 pub mod fetch;
 pub mod inspect;
 pub mod matrix;
+pub(crate) mod memory;
 pub mod split;
 pub mod standardize;
 pub mod synthetic;

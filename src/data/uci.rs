@@ -11,7 +11,6 @@
 
 mod blocks;
 mod chunk;
-pub(crate) mod memory;
 mod number;
 mod source;
 

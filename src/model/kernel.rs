@@ -9,6 +9,7 @@
 
 use super::logistic::{logit, loss_and_probability, predict_class};
 use super::params::Params;
+use super::prefetch::{prefetch_row, LOOKAHEAD};
 use crate::data::Dataset;
 use rayon::prelude::*;
 
@@ -111,8 +112,13 @@ fn run<const GRAD: bool>(params: &Params, data: &Dataset, rows: Rows) -> Totals 
     let one = |c: usize| {
         let range = c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n);
         match rows {
-            Rows::All => chunk::<GRAD>(params, data, range),
-            Rows::Subset(idx) => chunk::<GRAD>(params, data, idx[range].iter().copied()),
+            Rows::All => chunk::<GRAD>(params, data, range, &[]),
+            Rows::Subset(idx) => chunk::<GRAD>(
+                params,
+                data,
+                idx[range.clone()].iter().copied(),
+                &idx[range],
+            ),
         }
     };
     let partials: Vec<Totals> = if n_chunks <= 1 {
@@ -144,6 +150,7 @@ fn chunk<const GRAD: bool>(
     params: &Params,
     data: &Dataset,
     rows: impl Iterator<Item = usize>,
+    ahead: &[usize],
 ) -> Totals {
     let d = data.x.cols();
     let (w, b) = (&params.weights[..], params.bias);
@@ -161,6 +168,10 @@ fn chunk<const GRAD: bool>(
         (x, y - t)
     };
     for i in rows {
+        // A batch's rows come in shuffled order: ask for the ones just ahead now.
+        if let Some(&next) = ahead.get(n + LOOKAHEAD) {
+            prefetch_row(data.x.row(next));
+        }
         n += 1;
         group[filled] = i;
         filled += 1;

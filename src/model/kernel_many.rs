@@ -9,6 +9,7 @@
 use super::kernel::{Rows, Totals, CHUNK_ROWS};
 use super::logistic::{logit, loss_and_probability, predict_class};
 use super::params::Params;
+use super::prefetch::{prefetch_row, LOOKAHEAD};
 use crate::data::Dataset;
 use rayon::prelude::*;
 
@@ -29,8 +30,13 @@ fn run_many<const GRAD: bool>(models: &[&Params], data: &Dataset, rows: Rows) ->
     let one = |c: usize| {
         let range = c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n);
         match rows {
-            Rows::All => chunk_many::<GRAD>(models, data, range),
-            Rows::Subset(idx) => chunk_many::<GRAD>(models, data, idx[range].iter().copied()),
+            Rows::All => chunk_many::<GRAD>(models, data, range, &[]),
+            Rows::Subset(idx) => chunk_many::<GRAD>(
+                models,
+                data,
+                idx[range.clone()].iter().copied(),
+                &idx[range],
+            ),
         }
     };
     let partials: Vec<Vec<Totals>> = if n_chunks <= 1 {
@@ -72,6 +78,7 @@ fn chunk_many<const GRAD: bool>(
     models: &[&Params],
     data: &Dataset,
     rows: impl Iterator<Item = usize>,
+    ahead: &[usize],
 ) -> Vec<Totals> {
     let d = data.x.cols();
     let mut accs: Vec<Acc> = models
@@ -95,6 +102,10 @@ fn chunk_many<const GRAD: bool>(
     let mut group = [0usize; 4];
     let mut filled = 0;
     for i in rows {
+        // A batch's rows come in shuffled order: ask for the ones just ahead now.
+        if let Some(&next) = ahead.get(n + LOOKAHEAD) {
+            prefetch_row(data.x.row(next));
+        }
         n += 1;
         group[filled] = i;
         filled += 1;

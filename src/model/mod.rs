@@ -9,6 +9,7 @@ pub mod kernel_many;
 pub mod logistic;
 pub mod params;
 pub mod predict;
+pub mod prefetch;
 pub mod simulate;
 
 pub use gradcheck::{gradcheck, GradcheckReport};

@@ -133,7 +133,7 @@ impl<'a> Parser<'a> {
         let mut out = Vec::new();
         // Only a guess: when the memory is refused, grow as needed instead.
         if out.try_reserve_exact(rows * N_FIELDS).is_ok() {
-            super::memory::advise_huge(&mut out);
+            crate::data::memory::advise_huge(&mut out);
         }
         Parser {
             name,
@@ -210,7 +210,7 @@ impl<'a> Parser<'a> {
         let capacity = self.out.capacity();
         self.out.reserve(total * N_FIELDS);
         if self.out.capacity() != capacity {
-            super::memory::advise_huge(&mut self.out);
+            crate::data::memory::advise_huge(&mut self.out);
         }
         self.out.resize(base + total * N_FIELDS, 0.0);
         let mut slices = Vec::with_capacity(pieces.len());
