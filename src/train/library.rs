@@ -20,9 +20,10 @@ use ndarray::{Array1, Array2};
 
 /// Gradient tolerance per row: linfa stops when `‖Σ gradient‖₂ < GRADIENT_TOLERANCE_PER_ROW·N`,
 /// i.e. when the mean gradient's norm is below this. Near the optimum the objective gap is about
-/// `½·gᵀH⁻¹g`, so this keeps it far below 1e-6: 1.0e-10 measured on 413,715 simulated rows at
-/// C = 1 (1e-7 gave 1e-16 for the same time, so the time is not in the last iterations).
-pub const GRADIENT_TOLERANCE_PER_ROW: f64 = 1e-5;
+/// `½·gᵀH⁻¹g`: on the full-size synthetic data 1e-4 leaves a loss gap of about 3e-8 to Newton's
+/// optimum (1e-3 left 1.8e-6, above the 1e-6 the baseline must reach), in two thirds of the time
+/// of 1e-5.
+pub const GRADIENT_TOLERANCE_PER_ROW: f64 = 1e-4;
 /// L-BFGS iterations at most.
 pub const MAX_ITERATIONS: u64 = 2_000;
 
