@@ -21,6 +21,7 @@ fn config(lr: f64, batch: usize, iters: usize) -> SgdConfig {
 }
 
 /// The classic loop, written plainly: permute, slice batches, skip the short one, `w -= lr·grad`.
+/// Each batch is summed in increasing row order (the order the library fixes for its sums).
 fn plain_sgd(
     train: &Dataset,
     val: &Dataset,
@@ -38,6 +39,9 @@ fn plain_sgd(
     for iter in 1..=c.iterations {
         if k == per_epoch {
             order.shuffle(&mut rng);
+            for batch in order[..per_epoch * c.batch_size].chunks_mut(c.batch_size) {
+                batch.sort_unstable();
+            }
             k = 0;
         }
         let batch = &order[k * c.batch_size..(k + 1) * c.batch_size];

@@ -4,14 +4,12 @@
 //! `softplus(z) - t·z` and `y = sigmoid(z)`, then the residual `r = y - t` is added into the
 //! gradient sums `Σ r·x` and `Σ r`. The rows are cut into fixed chunks of [`CHUNK_ROWS`], summed
 //! on all cores, and the chunk sums are added in chunk order: the result has the same bits on one
-//! thread or many. The inner loops (a dot product in 8 lanes, an `axpy`) are written so that LLVM
-//! vectorizes them; the pass streams each row once, so it runs near memory bandwidth.
+//! thread or many. The row loop itself lives in [`super::kernel_many`]: one model is the case of
+//! one, so a model has the same bits whether it trains alone or in lockstep with others.
 
-use super::logistic::{logit, loss_and_probability, predict_class};
+use super::kernel_many::run_many;
 use super::params::Params;
-use super::prefetch::{prefetch_row, LOOKAHEAD};
 use crate::data::Dataset;
-use rayon::prelude::*;
 
 /// Rows per chunk of the parallel sums. Fixed: it decides the order of every addition.
 pub const CHUNK_ROWS: usize = 4096;
@@ -105,110 +103,13 @@ pub fn evaluate(params: &Params, data: &Dataset) -> Evaluation {
 }
 
 fn run<const GRAD: bool>(params: &Params, data: &Dataset, rows: Rows) -> Totals {
-    let d = data.x.cols();
-    assert_eq!(params.len(), d, "parameters do not match the features");
-    let n = rows.len(data);
-    let n_chunks = n.div_ceil(CHUNK_ROWS);
-    let one = |c: usize| {
-        let range = c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n);
-        match rows {
-            Rows::All => chunk::<GRAD>(params, data, range, &[]),
-            Rows::Subset(idx) => chunk::<GRAD>(
-                params,
-                data,
-                idx[range.clone()].iter().copied(),
-                &idx[range],
-            ),
-        }
-    };
-    let partials: Vec<Totals> = if n_chunks <= 1 {
-        (0..n_chunks).map(one).collect()
-    } else {
-        (0..n_chunks).into_par_iter().map(one).collect()
-    };
-    let mut total = Totals {
-        n,
-        loss_sum: 0.0,
-        correct: 0,
-        grad_sum: if GRAD { vec![0.0; d + 1] } else { Vec::new() },
-    };
-    for p in &partials {
-        total.loss_sum += p.loss_sum;
-        total.correct += p.correct;
-        for (t, g) in total.grad_sum.iter_mut().zip(&p.grad_sum) {
-            *t += g;
-        }
-    }
-    total
-}
-
-/// One chunk, sequentially: the row loop every pass shares. Rows go in groups of 4 so that the
-/// gradient sums are loaded and stored once per 4 rows (`g += (r0·x0 + r1·x1) + (r2·x2 + r3·x3)`)
-/// instead of once per row; the last rows of a chunk that do not fill a group go one by one.
-#[inline]
-fn chunk<const GRAD: bool>(
-    params: &Params,
-    data: &Dataset,
-    rows: impl Iterator<Item = usize>,
-    ahead: &[usize],
-) -> Totals {
-    let d = data.x.cols();
-    let (w, b) = (&params.weights[..], params.bias);
-    let mut grad = if GRAD { vec![0.0; d] } else { Vec::new() };
-    let (mut loss, mut gb, mut correct, mut n) = (0.0, 0.0, 0usize, 0usize);
-    let mut group = [0usize; 4];
-    let mut filled = 0;
-    // Loss, residual and correctness of one row.
-    let row = |i: usize, loss: &mut f64, correct: &mut usize| {
-        let x = data.x.row(i);
-        let t = data.targets[i];
-        let (l, y) = loss_and_probability(logit(w, b, x), t);
-        *loss += l;
-        *correct += usize::from(predict_class(y) == t);
-        (x, y - t)
-    };
-    for i in rows {
-        // A batch's rows come in shuffled order: ask for the ones just ahead now.
-        if let Some(&next) = ahead.get(n + LOOKAHEAD) {
-            prefetch_row(data.x.row(next));
-        }
-        n += 1;
-        group[filled] = i;
-        filled += 1;
-        if filled < 4 {
-            continue;
-        }
-        filled = 0;
-        let (x0, r0) = row(group[0], &mut loss, &mut correct);
-        let (x1, r1) = row(group[1], &mut loss, &mut correct);
-        let (x2, r2) = row(group[2], &mut loss, &mut correct);
-        let (x3, r3) = row(group[3], &mut loss, &mut correct);
-        if GRAD {
-            let (x0, x1, x2, x3) = (&x0[..d], &x1[..d], &x2[..d], &x3[..d]);
-            for (j, g) in grad.iter_mut().enumerate() {
-                *g += (r0 * x0[j] + r1 * x1[j]) + (r2 * x2[j] + r3 * x3[j]);
-            }
-            gb += (r0 + r1) + (r2 + r3);
-        }
-    }
-    for &i in &group[..filled] {
-        let (x, r) = row(i, &mut loss, &mut correct);
-        if GRAD {
-            for (g, v) in grad.iter_mut().zip(x) {
-                *g += r * v;
-            }
-            gb += r;
-        }
-    }
-    if GRAD {
-        grad.push(gb);
-    }
-    Totals {
-        n,
-        loss_sum: loss,
-        correct,
-        grad_sum: grad,
-    }
+    assert_eq!(
+        params.len(),
+        data.x.cols(),
+        "parameters do not match the features"
+    );
+    let mut totals = run_many::<GRAD>(&[params], data, rows);
+    totals.pop().expect("one model in, one total out")
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 //! memory once and used by every model while it is in cache. Runs that share their batches (the
 //! study's grid cells of one batch size) then cost one pass over the data instead of one each.
 //!
-//! Every model's sums are formed by exactly the operations, in exactly the order, of the
-//! single-model kernel (same chunks, same groups of four rows, same chunk order), so each result
-//! has the same bits as [`super::kernel::loss_gradient`] on that model alone.
+//! Every model's sums are formed by exactly the same operations in the same order whatever the
+//! other models are (same chunks, same groups of four rows, same chunk order); the single-model
+//! kernel [`super::kernel::loss_gradient`] is the case of one model, so each result has the same
+//! bits as that model alone.
 
+use super::accumulate::{add_row, add_rows4};
 use super::kernel::{Rows, Totals, CHUNK_ROWS};
 use super::logistic::{logit, loss_and_probability, predict_class};
 use super::params::Params;
@@ -23,7 +25,11 @@ pub fn loss_accuracy_many(models: &[&Params], data: &Dataset) -> Vec<Totals> {
     run_many::<false>(models, data, Rows::All)
 }
 
-fn run_many<const GRAD: bool>(models: &[&Params], data: &Dataset, rows: Rows) -> Vec<Totals> {
+pub(super) fn run_many<const GRAD: bool>(
+    models: &[&Params],
+    data: &Dataset,
+    rows: Rows,
+) -> Vec<Totals> {
     let d = data.x.cols();
     let n = rows.len(data);
     let n_chunks = n.div_ceil(CHUNK_ROWS);
@@ -73,8 +79,56 @@ struct Acc {
     correct: usize,
 }
 
-/// One chunk for every model: rows in groups of four, as the single-model kernel does.
+impl Acc {
+    /// Loss and correctness of row `i` added in; returns the row and its residual `y - t`.
+    #[inline(always)]
+    fn row<'a>(&mut self, p: &Params, data: &'a Dataset, i: usize) -> (&'a [f64], f64) {
+        let x = data.x.row(i);
+        let t = data.targets[i];
+        let (l, y) = loss_and_probability(logit(&p.weights, p.bias, x), t);
+        self.loss += l;
+        self.correct += usize::from(predict_class(y) == t);
+        (x, y - t)
+    }
+}
+
+/// One chunk for every model, compiled for AVX2 where the processor has it. The source is the
+/// same and Rust never fuses a multiply and an add on its own, so both builds give the same bits;
+/// the wider vectors only do the same operations more at a time.
 fn chunk_many<const GRAD: bool>(
+    models: &[&Params],
+    data: &Dataset,
+    rows: impl Iterator<Item = usize>,
+    ahead: &[usize],
+) -> Vec<Totals> {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has just reported AVX2.
+        return unsafe { chunk_many_avx2::<GRAD>(models, data, rows, ahead) };
+    }
+    chunk_many_body::<GRAD>(models, data, rows, ahead)
+}
+
+/// [`chunk_many_body`] built with AVX2.
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn chunk_many_avx2<const GRAD: bool>(
+    models: &[&Params],
+    data: &Dataset,
+    rows: impl Iterator<Item = usize>,
+    ahead: &[usize],
+) -> Vec<Totals> {
+    chunk_many_body::<GRAD>(models, data, rows, ahead)
+}
+
+/// One chunk for every model. Rows go in groups of 4 so that the gradient sums are loaded and
+/// stored once per 4 rows (`g += (r0·x0 + r1·x1) + (r2·x2 + r3·x3)`) instead of once per row;
+/// the last rows of a chunk that do not fill a group go one by one.
+#[inline(always)]
+fn chunk_many_body<const GRAD: bool>(
     models: &[&Params],
     data: &Dataset,
     rows: impl Iterator<Item = usize>,
@@ -90,14 +144,6 @@ fn chunk_many<const GRAD: bool>(
             correct: 0,
         })
         .collect();
-    let row = |p: &Params, acc: &mut Acc, i: usize| {
-        let x = data.x.row(i);
-        let t = data.targets[i];
-        let (l, y) = loss_and_probability(logit(&p.weights, p.bias, x), t);
-        acc.loss += l;
-        acc.correct += usize::from(predict_class(y) == t);
-        (x, y - t)
-    };
     let mut n = 0usize;
     let mut group = [0usize; 4];
     let mut filled = 0;
@@ -114,26 +160,21 @@ fn chunk_many<const GRAD: bool>(
         }
         filled = 0;
         for (p, acc) in models.iter().zip(accs.iter_mut()) {
-            let (x0, r0) = row(p, acc, group[0]);
-            let (x1, r1) = row(p, acc, group[1]);
-            let (x2, r2) = row(p, acc, group[2]);
-            let (x3, r3) = row(p, acc, group[3]);
+            let (x0, r0) = acc.row(p, data, group[0]);
+            let (x1, r1) = acc.row(p, data, group[1]);
+            let (x2, r2) = acc.row(p, data, group[2]);
+            let (x3, r3) = acc.row(p, data, group[3]);
             if GRAD {
-                let (x0, x1, x2, x3) = (&x0[..d], &x1[..d], &x2[..d], &x3[..d]);
-                for (j, g) in acc.grad.iter_mut().enumerate() {
-                    *g += (r0 * x0[j] + r1 * x1[j]) + (r2 * x2[j] + r3 * x3[j]);
-                }
+                add_rows4(&mut acc.grad, [r0, r1, r2, r3], [x0, x1, x2, x3]);
                 acc.gb += (r0 + r1) + (r2 + r3);
             }
         }
     }
     for (p, acc) in models.iter().zip(accs.iter_mut()) {
         for &i in &group[..filled] {
-            let (x, r) = row(p, acc, i);
+            let (x, r) = acc.row(p, data, i);
             if GRAD {
-                for (g, v) in acc.grad.iter_mut().zip(x) {
-                    *g += r * v;
-                }
+                add_row(&mut acc.grad, r, x);
                 acc.gb += r;
             }
         }

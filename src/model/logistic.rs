@@ -40,7 +40,7 @@ pub fn loss_from_logit(z: f64, t: f64) -> f64 {
 }
 
 /// Loss and probability of one row from the same `exp(-|z|)`: what the kernels need per row.
-#[inline]
+#[inline(always)]
 pub fn loss_and_probability(z: f64, t: f64) -> (f64, f64) {
     let e = (-z.abs()).exp();
     let y = if z >= 0.0 {
@@ -57,7 +57,7 @@ pub fn classic_loss(y: f64, t: f64) -> f64 {
 }
 
 /// Predicted class: 1 when `y >= 0.5`.
-#[inline]
+#[inline(always)]
 pub fn predict_class(y: f64) -> f64 {
     if y >= 0.5 {
         1.0
@@ -68,7 +68,7 @@ pub fn predict_class(y: f64) -> f64 {
 
 /// The logit `w·x + b`, summed in 8 independent lanes so the compiler can vectorize it (and the
 /// result, which depends on that fixed order, is the same on every run and thread count).
-#[inline]
+#[inline(always)]
 pub fn logit(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
     debug_assert_eq!(weights.len(), x.len());
     let mut acc = [0.0f64; 8];

@@ -1,6 +1,7 @@
 //! The logistic-regression model: parameters, the math as small pure functions, the gradient
 //! kernel, the gradient check and the model file.
 
+pub mod accumulate;
 pub mod gradcheck;
 pub mod hessian;
 pub mod io;

@@ -158,11 +158,18 @@ pub(crate) fn check_dims(init: &Params, train: &Dataset, val: &Dataset) -> Resul
 }
 
 /// Shuffle and batch: epochs of `n / batch_size` full batches of a freshly shuffled order.
+///
+/// A batch is the set of rows at positions `k·b .. (k+1)·b` of the epoch's permutation. Within a
+/// batch the rows are then visited in increasing row order: the batch is the same set, only the
+/// order in which its sum is added up is fixed this way, and rows read in address order come from
+/// memory markedly faster than rows read in random order (nearby rows share pages and cache).
 pub struct Batches {
     order: Vec<usize>,
     batch_size: usize,
     next: usize,
     rng: ChaCha8Rng,
+    /// Scratch of [`sort_within_batches`], kept between epochs.
+    batch_of_row: Vec<u32>,
 }
 
 impl Batches {
@@ -172,6 +179,7 @@ impl Batches {
             batch_size,
             next: usize::MAX,
             rng: ChaCha8Rng::seed_from_u64(seed),
+            batch_of_row: Vec::new(),
         }
     }
 
@@ -180,11 +188,41 @@ impl Batches {
         let b = self.batch_size;
         if self.next.saturating_add(b) > self.order.len() {
             self.order.shuffle(&mut self.rng);
+            if b > 1 {
+                sort_within_batches(&mut self.order, b, &mut self.batch_of_row);
+            }
             self.next = 0;
         }
         let start = self.next;
         self.next += b;
         &self.order[start..start + b]
+    }
+}
+
+/// Sorts each full batch of `order` (positions `k·b .. (k+1)·b`) in increasing row order, in one
+/// counting pass over the rows (O(n) for any batch size); the short tail is left as it is.
+fn sort_within_batches(order: &mut [usize], b: usize, batch_of_row: &mut Vec<u32>) {
+    const NONE: u32 = u32::MAX;
+    let full = order.len() / b;
+    if full >= NONE as usize {
+        // More batches than the scratch can number: sort them one by one.
+        order[..full * b]
+            .chunks_mut(b)
+            .for_each(|batch| batch.sort_unstable());
+        return;
+    }
+    batch_of_row.clear();
+    batch_of_row.resize(order.len(), NONE);
+    for (position, &row) in order[..full * b].iter().enumerate() {
+        batch_of_row[row] = (position / b) as u32;
+    }
+    let mut fill: Vec<usize> = (0..full).map(|k| k * b).collect();
+    for (row, &batch) in batch_of_row.iter().enumerate() {
+        if batch != NONE {
+            let slot = &mut fill[batch as usize];
+            order[*slot] = row;
+            *slot += 1;
+        }
     }
 }
 
@@ -197,5 +235,35 @@ pub(crate) fn step(params: &mut Params, grad_sum: &[f64], n: usize, config: &Sgd
     }
     if let Some(gb) = grad_sum.last() {
         params.bias -= lr * (gb / n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The batches are those of the plain recipe: shuffle the previous order, cut it into full
+    /// batches, sort each batch; the short tail is skipped.
+    #[test]
+    fn batches_are_sorted_slices_of_each_epoch_permutation() {
+        for (n, b) in [(103, 10), (100, 10), (50, 1), (64, 64), (7, 3)] {
+            let mut batches = Batches::new(n, b, 9);
+            let mut rng = ChaCha8Rng::seed_from_u64(9);
+            let mut order: Vec<usize> = (0..n).collect();
+            let per_epoch = n / b;
+            for _epoch in 0..4 {
+                order.shuffle(&mut rng);
+                for batch in order[..per_epoch * b].chunks_mut(b) {
+                    batch.sort_unstable();
+                }
+                for k in 0..per_epoch {
+                    assert_eq!(
+                        batches.next_batch(),
+                        &order[k * b..(k + 1) * b],
+                        "n {n} b {b}"
+                    );
+                }
+            }
+        }
     }
 }
