@@ -924,3 +924,72 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cases found by the generator, kept as plain examples.
+
+/// A data line whose year was damaged into letters is an error, not a header to skip.
+#[test]
+fn a_first_line_with_a_damaged_year_is_refused_not_skipped() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut lines = valid_lines(&mut rng, 3, FIELDS);
+    lines[0][..4].copy_from_slice(b"2O01");
+    let bytes = join(&lines, false, true);
+    let err = uci::parse_bytes(&bytes, Path::new("d.txt")).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Parse {
+                line: 1,
+                field: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // A real header (no numbers in it) is still skipped.
+    let header: Vec<String> = (0..FIELDS).map(|j| format!("col{j}")).collect();
+    let mut with_header = header.join(",").into_bytes();
+    with_header.push(b'\n');
+    with_header.extend_from_slice(&join(&lines[1..], false, true));
+    let m = uci::parse_bytes(&with_header, Path::new("h.txt")).unwrap();
+    assert_eq!(m.rows(), 2);
+}
+
+/// A `.zip` whose first bytes are damaged is not read as text without saying so.
+#[test]
+fn an_archive_with_a_damaged_magic_says_it_is_not_an_archive() {
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    let text = join(&valid_lines(&mut rng, 4, FIELDS), false, true);
+    let mut zip = zip_of(&text, true);
+    zip[2] ^= 0x10;
+    let dir = common::temp_dir();
+    let path = common::write_file(dir.path(), "d.zip", &zip);
+    let err = uci::parse_file(&path, false).unwrap_err();
+    assert!(
+        matches!(err, Error::Format { .. }) && err.to_string().contains("not a zip archive"),
+        "{err}"
+    );
+}
+
+/// Non-UTF-8 bytes in `predict` input are located by line and field.
+#[test]
+fn predict_input_with_latin1_bytes_names_line_and_field() {
+    let dir = common::temp_dir();
+    let mut text = vec!["1.5"; 90].join(",").into_bytes();
+    text.extend_from_slice(b"\n1.5,caf\xe9");
+    text.extend_from_slice(&b",1.5".repeat(88));
+    let path = common::write_file(dir.path(), "rows.txt", &text);
+    let err = predict::read_rows(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Parse {
+                line: 2,
+                field: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
