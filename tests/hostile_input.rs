@@ -728,7 +728,7 @@ fn reference_model(text: &[u8]) -> Result<(), Vec<String>> {
         bad.push("bias".into());
     }
     let threshold = obj.get("year_threshold").and_then(Value::as_i64);
-    if !threshold.is_some_and(|t| i32::try_from(t).is_ok()) {
+    if threshold.is_none_or(|t| i32::try_from(t).is_err()) {
         bad.push("year_threshold".into());
     }
     let training = obj.get("training").cloned().unwrap_or(Value::Null);
