@@ -993,3 +993,15 @@ fn predict_input_with_latin1_bytes_names_line_and_field() {
         "{err}"
     );
 }
+
+/// Control bytes from a damaged file never reach the terminal raw: the message stays one line.
+#[test]
+fn control_bytes_in_a_bad_field_are_not_echoed_raw() {
+    let mut rng = ChaCha8Rng::seed_from_u64(8);
+    let mut lines = valid_lines(&mut rng, 2, FIELDS);
+    lines[1].splice(6..6, b"\x1b[2J\r\x07".iter().copied());
+    let err = uci::parse_bytes(&join(&lines, false, true), Path::new("c.txt")).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Parse { line: 2, .. }), "{text}");
+    assert!(!text.chars().any(char::is_control), "{text:?}");
+}
