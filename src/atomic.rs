@@ -1,5 +1,7 @@
 //! Atomic file output: write to a temporary file in the same directory, flush it to disk, then
 //! rename it over the target. A reader (or a crash) sees the old file or the new one, never half.
+//! A target that is not a regular file (a device such as `/dev/stdout`, a pipe) is written in
+//! place.
 
 use crate::error::{Error, Result};
 use std::io::{BufWriter, Write};
@@ -15,10 +17,26 @@ where
         _ => Path::new("."),
     };
     let io_err = |e| Error::io(path, e);
+    // A device, a pipe or a terminal (`/dev/stdout`, `/dev/full`, a FIFO) is written in place:
+    // renaming a file over it would replace the device node instead of writing to it.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(io_err)?;
+        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        fill(&mut writer).map_err(io_err)?;
+        return writer.flush().map_err(io_err);
+    }
+    // A missing directory, or a parent that is a file: said of the target, plainly.
+    std::fs::metadata(dir).map_err(io_err)?;
     let tmp = tempfile::Builder::new()
         .prefix(".msd-tmp-")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+        .map_err(|e| {
+            let message = format!("cannot create a file in {}: {}", dir.display(), e.kind());
+            Error::io(path, std::io::Error::new(e.kind(), message))
+        })?;
     set_readable(tmp.as_file()).map_err(io_err)?;
     {
         let mut writer = BufWriter::with_capacity(1 << 20, tmp.as_file());

@@ -84,8 +84,13 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// Shows raw bytes from a file in an error message: lossy UTF-8, cut short.
+/// Shows raw bytes from a file in an error message: lossy UTF-8, control characters (a `\r`, a
+/// terminal escape) as `?` so the message stays one plain line, cut short.
 pub fn shorten_bytes(bytes: &[u8], max: usize) -> String {
     let end = bytes.len().min(max * 4);
-    shorten(&String::from_utf8_lossy(&bytes[..end]), max)
+    let text: String = String::from_utf8_lossy(&bytes[..end])
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    shorten(&text, max)
 }

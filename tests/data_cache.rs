@@ -224,3 +224,62 @@ sys.stdout.write(a.tobytes().hex())
         .collect();
     assert_eq!(String::from_utf8_lossy(&out.stdout), ours);
 }
+
+#[test]
+fn a_sidecar_with_an_impossible_shape_is_rebuilt_without_overflow() {
+    let (_dir, path) = setup(10);
+    let (good, _) = cache::load(&path, false).unwrap();
+    let (_, json) = cache::cache_paths(&path);
+    let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    // rows · 91 fits in 64 bits, rows · 91 · 8 does not; then a shape whose product overflows.
+    for rows in [u64::MAX / 91 / 4, u64::MAX / 91 + 1, u64::MAX] {
+        let mut m = meta.clone();
+        m["rows"] = rows.into();
+        std::fs::write(&json, serde_json::to_vec(&m).unwrap()).unwrap();
+        let (values, outcome) = cache::load(&path, false).unwrap();
+        assert!(
+            matches!(outcome, Outcome::Rebuilt(_)),
+            "{rows}: {outcome:?}"
+        );
+        assert_eq!(bits(&values), bits(&good));
+    }
+}
+
+mod damage {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 60, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Random damage to the npy or the sidecar: the rows are always the parsed ones, and a
+        /// changed npy is never served.
+        #[test]
+        fn damaged_caches_are_never_trusted(
+            edits in proptest::collection::vec((any::<bool>(), 0u8..3, any::<u32>(), 1u8..=255), 1..4),
+        ) {
+            let (_dir, path) = setup(12);
+            let (good, _) = cache::load(&path, false).unwrap();
+            let (npy, json) = cache::cache_paths(&path);
+            let original = std::fs::read(&npy).unwrap();
+            for (in_npy, how, at, x) in edits {
+                let file = if in_npy { &npy } else { &json };
+                let mut bytes = std::fs::read(file).unwrap();
+                let len = bytes.len();
+                match how {
+                    0 => bytes.truncate(at as usize % (len + 1)),
+                    1 if len > 0 => bytes[at as usize % len] ^= x,
+                    _ => {
+                        let i = at as usize % (len + 1);
+                        bytes.insert(i, x);
+                    }
+                }
+                std::fs::write(file, bytes).unwrap();
+            }
+            let changed = std::fs::read(&npy).unwrap() != original;
+            let (m, outcome) = cache::load(&path, false).unwrap();
+            prop_assert_eq!(bits(&m), bits(&good));
+            prop_assert!(!(changed && outcome == Outcome::Hit), "damaged npy served");
+        }
+    }
+}

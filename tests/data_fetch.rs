@@ -10,12 +10,17 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// What the server answers for one path.
+#[derive(Default)]
 struct Route {
     path: &'static str,
     status: u16,
     body: Vec<u8>,
-    /// Bytes of the body actually sent (the Content-Length header always says the full length).
+    /// Bytes of the body actually sent (the Content-Length header says the full length).
     send: usize,
+    /// Send no Content-Length header: the end of the body is the closed connection.
+    no_length: bool,
+    /// Hold the connection open this long after sending (a stalled download).
+    stall: Duration,
 }
 
 /// Serves `routes` for at most `max_requests` connections or 30 seconds, whichever comes first;
@@ -54,18 +59,27 @@ fn answer(mut stream: TcpStream, routes: &[Route]) -> std::io::Result<()> {
         }
     }
     let path = request.split_whitespace().nth(1).unwrap_or("");
-    let (status, body, send) = match routes.iter().find(|r| r.path == path) {
-        Some(r) => (r.status, r.body.as_slice(), r.send),
-        None => (404, &b"not here"[..], 8),
+    let not_found = Route {
+        status: 404,
+        body: b"not here".to_vec(),
+        send: 8,
+        ..Route::default()
     };
+    let route = routes.iter().find(|r| r.path == path).unwrap_or(&not_found);
+    let (status, body, send) = (route.status, route.body.as_slice(), route.send);
     let reason = if status == 200 { "OK" } else { "Not Found" };
+    let length = if route.no_length {
+        String::new()
+    } else {
+        format!("Content-Length: {}\r\n", body.len())
+    };
     write!(
         stream,
-        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nContent-Type: application/zip\r\nConnection: close\r\n\r\n",
-        body.len()
+        "HTTP/1.1 {status} {reason}\r\n{length}Content-Type: application/zip\r\nConnection: close\r\n\r\n",
     )?;
     stream.write_all(&body[..send])?;
     stream.flush()?;
+    std::thread::sleep(route.stall);
     let _ = stream.shutdown(std::net::Shutdown::Both);
     Ok(())
 }
@@ -131,6 +145,7 @@ fn a_good_archive_is_downloaded_once() {
             status: 200,
             send: body.len(),
             body: body.clone(),
+            ..Route::default()
         }],
         1,
     );
@@ -184,18 +199,21 @@ fn bad_downloads_leave_nothing_behind() {
             status: 200,
             send: body.len() / 2,
             body: body.clone(),
+            ..Route::default()
         },
         Route {
             path: "/corrupt.zip",
             status: 200,
             send: corrupt.len(),
             body: corrupt,
+            ..Route::default()
         },
         Route {
             path: "/rows.zip",
             status: 200,
             send: body.len(),
             body: body.clone(),
+            ..Route::default()
         },
     ];
     let (base, server) = serve(routes, 4);
@@ -232,6 +250,7 @@ fn an_invalid_file_already_there_is_replaced() {
             status: 200,
             send: body.len(),
             body: body.clone(),
+            ..Route::default()
         }],
         1,
     );
@@ -242,5 +261,129 @@ fn an_invalid_file_already_there_is_replaced() {
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("not valid"), "{stderr}");
     assert_eq!(std::fs::read(dir.path().join("x.zip")).unwrap(), body);
+    assert_eq!(server.join().unwrap(), 1);
+}
+
+/// A gzip file; the UCI text of `rows` rows inside.
+fn gz_archive(rows: usize) -> Vec<u8> {
+    let zip = archive(rows);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_index(0).unwrap(), &mut text).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(&text).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn downloads_cut_short_without_a_length_are_caught_by_validation() {
+    let zip = archive(30);
+    let gz = gz_archive(30);
+    let routes = vec![
+        Route {
+            path: "/nolen.zip",
+            status: 200,
+            send: zip.len() * 2 / 3,
+            body: zip.clone(),
+            no_length: true,
+            ..Route::default()
+        },
+        Route {
+            path: "/nolen.gz",
+            status: 200,
+            send: gz.len() - 10,
+            body: gz.clone(),
+            no_length: true,
+            ..Route::default()
+        },
+        Route {
+            path: "/whole.gz",
+            status: 200,
+            send: gz.len(),
+            body: gz.clone(),
+            no_length: true,
+            ..Route::default()
+        },
+    ];
+    let (base, server) = serve(routes, 3);
+    let dir = common::temp_dir();
+    for name in ["nolen.zip", "nolen.gz"] {
+        let out = fetch(&base, name, dir.path(), 30);
+        let stderr = failed(&out);
+        assert!(stderr.contains("not the data file"), "{name}: {stderr}");
+        assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+    }
+    // The same without damage and without a length: accepted, as the bytes validate.
+    let out = fetch(&base, "whole.gz", dir.path(), 30);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(dir.path().join("whole.gz")).unwrap(), gz);
+    assert_eq!(server.join().unwrap(), 3);
+}
+
+#[test]
+fn a_download_killed_midway_leaves_no_file_under_the_final_name() {
+    let body = archive(40);
+    let (base, server) = serve(
+        vec![Route {
+            path: "/slow.zip",
+            status: 200,
+            send: body.len() / 2,
+            body: body.clone(),
+            stall: Duration::from_secs(3),
+            ..Route::default()
+        }],
+        1,
+    );
+    let dir = common::temp_dir();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("msd-century"))
+        .args([
+            "data",
+            "fetch",
+            "--url",
+            &format!("{base}/slow.zip"),
+            "--dest",
+        ])
+        .arg(dir.path())
+        .args(["--expect-rows", "40"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the download has started (its `.part` file exists) and half the body has
+    // been sent, then kill it while it waits for the rest.
+    let part = dir.path().join("slow.zip.part");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !part.exists() {
+        assert!(Instant::now() < deadline, "the download did not start");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!dir.path().join("slow.zip").exists());
+    server.join().unwrap();
+
+    // The half file is never taken for the data: the next fetch downloads and validates anew.
+    let (base, server) = serve(
+        vec![Route {
+            path: "/slow.zip",
+            status: 200,
+            send: body.len(),
+            body: body.clone(),
+            ..Route::default()
+        }],
+        1,
+    );
+    let out = fetch(&base, "slow.zip", dir.path(), 40);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(dir.path().join("slow.zip")).unwrap(), body);
+    assert_eq!(listing(dir.path()), vec!["slow.zip"]);
     assert_eq!(server.join().unwrap(), 1);
 }

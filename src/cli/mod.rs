@@ -1,5 +1,13 @@
 //! Command-line arguments (clap) and their conversion into library configurations.
 
+/// `println!` that returns the write error (`?`) instead of panicking: stdout may be a full
+/// disk or a closed file. A closed pipe (`| head`) is not an error (see [`emit`]).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::emit(&format!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 mod data;
 mod run;
 mod train;

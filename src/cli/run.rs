@@ -62,20 +62,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let outputs = write_outputs(&args.out, &results)?;
     eprintln!("wrote outputs in {:.2} s", t.elapsed().as_secs_f64());
-    print_summary(&results);
-    println!("report: {}", outputs.report.display());
+    print_summary(&results)?;
+    outln!("report: {}", outputs.report.display());
     Ok(ExitCode::SUCCESS)
 }
 
 /// The short table printed at the end.
-fn print_summary(r: &StudyResults) {
+fn print_summary(r: &StudyResults) -> anyhow::Result<()> {
     let fe = &r.final_eval;
-    println!(
+    outln!(
         "data: {}{}",
         r.data.source,
         if r.data.synthetic { " [SYNTHETIC]" } else { "" }
     );
-    println!(
+    outln!(
         "gradient check: max rel error {:.2e} ({})",
         r.gradcheck.max_rel_error,
         if r.gradcheck.passed {
@@ -96,20 +96,28 @@ fn print_summary(r: &StudyResults) {
         .iter()
         .filter(|c| matches!(c.status, RunStatus::Skipped { .. }))
         .count();
-    println!(
+    outln!(
         "grid: best lr {}, batch {} ({} cells, {diverged} diverged, {skipped} skipped)",
         fe.chosen.learning_rate,
         fe.chosen.batch_size,
         r.grid.cells.len()
     );
-    println!(
+    outln!(
         "{:<18} {:>9} {:>9} {:>9} {:>11}",
-        "model", "train acc", "val acc", "test acc", "train gap"
+        "model",
+        "train acc",
+        "val acc",
+        "test acc",
+        "train gap"
     );
     for m in &fe.models {
-        println!(
+        outln!(
             "{:<18} {:>9.4} {:>9.4} {:>9.4} {:>11.2e}",
-            m.label, m.train.accuracy, m.val.accuracy, m.test.accuracy, m.loss_gap.train
+            m.label,
+            m.train.accuracy,
+            m.val.accuracy,
+            m.test.accuracy,
+            m.loss_gap.train
         );
     }
     let stages: Vec<String> = r
@@ -117,9 +125,10 @@ fn print_summary(r: &StudyResults) {
         .iter()
         .map(|t| format!("{} {:.2}s", t.stage, t.seconds))
         .collect();
-    println!(
+    outln!(
         "time: {} (total {:.2}s)",
         stages.join(", "),
         r.total_seconds()
     );
+    Ok(())
 }

@@ -128,8 +128,8 @@ pub fn gradcheck(args: GradcheckArgs) -> anyhow::Result<ExitCode> {
             synthetic: table.provenance.is_synthetic(),
         })?;
     } else {
-        println!("data: {}", table.provenance);
-        println!(
+        outln!("data: {}", table.provenance);
+        outln!(
             "gradient check on {} rows: {} parameters, max abs error {:.3e}, max rel error {:.3e} (limit {:.0e}): {}",
             GRADCHECK_ROWS.min(splits.train.len()),
             report.params_checked,
@@ -275,7 +275,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         print_json(&report)?;
     } else {
-        print_train(&report);
+        print_train(&report)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -304,7 +304,8 @@ fn fit(args: &TrainArgs, sgd_config: &SgdConfig, splits: &Splits) -> anyhow::Res
                 &mut |iter, point| {
                     bar.set_position(iter as u64);
                     if let (true, Some(p)) = (verbose, point) {
-                        println!("{}", classic_line(p));
+                        // A failed write shows again in the final output, which reports it.
+                        let _ = super::emit(&format!("{}\n", classic_line(p)));
                     }
                 },
             )?;
@@ -368,31 +369,37 @@ fn write_history(path: &Path, points: &[HistoryPoint]) -> msd_century::Result<()
     msd_century::atomic::write_bytes_atomic(path, text.as_bytes())
 }
 
-fn print_eval(name: &str, e: &Evaluation) {
-    println!(
+fn print_eval(name: &str, e: &Evaluation) -> anyhow::Result<()> {
+    outln!(
         "{name:>5}: loss {:.6}  accuracy {:.4}  ({} rows)",
-        e.loss, e.accuracy, e.n
+        e.loss,
+        e.accuracy,
+        e.n
     );
+    Ok(())
 }
 
-fn print_train(r: &TrainReport) {
-    println!("data: {}", r.data);
-    println!("solver: {:?}, {:.3} s", r.solver, r.seconds);
+fn print_train(r: &TrainReport) -> anyhow::Result<()> {
+    outln!("data: {}", r.data);
+    outln!("solver: {:?}, {:.3} s", r.solver, r.seconds);
     if let Some(fit) = &r.newton {
-        println!(
+        outln!(
             "newton: {} iterations ({} Hessians), max |gradient| {:.2e}",
-            fit.iterations, fit.hessian_evaluations, fit.gradient_max_norm
+            fit.iterations,
+            fit.hessian_evaluations,
+            fit.gradient_max_norm
         );
     }
     for (name, e) in [("train", &r.train), ("val", &r.val), ("test", &r.test)] {
         if let Some(e) = e {
-            print_eval(name, e);
+            print_eval(name, e)?;
         }
     }
     if let Some(path) = &r.model_file {
-        println!("model: {}", path.display());
+        outln!("model: {}", path.display());
     }
-    println!("history: {}", r.history_file.display());
+    outln!("history: {}", r.history_file.display());
+    Ok(())
 }
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
@@ -422,11 +429,11 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         print_json(&out)?;
     } else {
-        println!("model: {}", args.model.display());
-        println!("data: {}", out.data);
-        print_eval("train", &out.train);
-        print_eval("val", &out.val);
-        print_eval("test", &out.test);
+        outln!("model: {}", args.model.display());
+        outln!("data: {}", out.data);
+        print_eval("train", &out.train)?;
+        print_eval("val", &out.val)?;
+        print_eval("test", &out.test)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -437,7 +444,7 @@ pub fn predict(args: PredictArgs) -> anyhow::Result<ExitCode> {
     let text = predict::format_probabilities(&probabilities);
     match &args.output {
         Some(path) => msd_century::atomic::write_bytes_atomic(path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => super::emit(&text)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -142,7 +142,10 @@ fn read_cache(npy_path: &Path, json_path: &Path, key: &SourceKey) -> Result<Matr
         .rows
         .checked_mul(meta.cols)
         .ok_or_else(|| corrupt("impossible shape"))?;
-    let expected = (header.len() + values_len * 8) as u64;
+    let expected = values_len
+        .checked_mul(8)
+        .and_then(|bytes| bytes.checked_add(header.len()))
+        .ok_or_else(|| corrupt("impossible shape"))? as u64;
     let actual = file.metadata().map(|m| m.len()).unwrap_or(0);
     if actual != expected {
         return Err(Miss::Corrupt(format!(

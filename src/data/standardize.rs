@@ -17,6 +17,29 @@ pub struct Standardizer {
     pub std: Vec<f64>,
 }
 
+/// Mean and sample standard deviation of column `col` over `rows`, computed on the values divided
+/// by the largest magnitude `a` (so every term is at most 1 and nothing overflows or underflows
+/// to zero), then scaled back: `mean = a·mean(x/a)`, `std = a·std(x/a)`. Serial: only used for
+/// columns whose plain sums left the range of a double.
+fn scaled_moments(table: &Matrix, rows: std::ops::Range<usize>, col: usize) -> (f64, f64) {
+    let n = rows.len() as f64;
+    let a = rows
+        .clone()
+        .map(|i| table.row(i)[col].abs())
+        .fold(0.0f64, f64::max);
+    if a == 0.0 || !a.is_finite() {
+        return (0.0, 0.0);
+    }
+    let mean_scaled = rows.clone().map(|i| table.row(i)[col] / a).sum::<f64>() / n;
+    let squares: f64 = rows
+        .map(|i| {
+            let d = table.row(i)[col] / a - mean_scaled;
+            d * d
+        })
+        .sum();
+    (a * mean_scaled, a * (squares / (n - 1.0)).sqrt())
+}
+
 impl Standardizer {
     /// Fits on the `rows` of `table` (a `n x 91` matrix: year then features). Two passes (mean,
     /// then squared deviations) for accuracy; a feature with zero variance is an error.
@@ -61,13 +84,29 @@ impl Standardizer {
                 *a += d * d;
             }
         });
-        let std: Vec<f64> = squares
+        let mut mean = mean;
+        let mut std: Vec<f64> = squares
             .iter()
             .map(|s| (s / (n - 1) as f64).sqrt())
             .collect();
+        for j in 0..N_FEATURES {
+            if !(mean[j].is_finite() && std[j].is_finite() && std[j] > 0.0) {
+                // Sums of values near 1e300 overflow, squares of values near 1e-300 underflow:
+                // the same two passes on the column scaled by its largest magnitude.
+                (mean[j], std[j]) = scaled_moments(table, rows.clone(), offset + j);
+            }
+        }
         for (j, (&s, &m)) in std.iter().zip(&mean).enumerate() {
+            if !s.is_finite() || !m.is_finite() {
+                return Err(Error::Data(format!(
+                    "feature {} (field {}): its mean or standard deviation over the {n} train \
+                     rows is beyond the range of a double (values near ±1.8e308): rescale it",
+                    j + 1,
+                    j + 2
+                )));
+            }
             // Relative to the feature's scale, so rounding noise on a constant column counts as zero.
-            let usable = s.is_finite() && s > 1e-12 * m.abs().max(f64::MIN_POSITIVE);
+            let usable = s > 1e-12 * m.abs().max(f64::MIN_POSITIVE);
             if !usable {
                 return Err(Error::Data(format!(
                     "feature {} (field {}) has zero variance in the {n} train rows: it cannot be standardized",

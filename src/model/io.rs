@@ -96,10 +96,30 @@ impl Model {
     }
 
     /// `P(year > threshold)` for one row of 90 raw features: standardize, then `sigmoid(w·x + b)`.
-    pub fn probability(&self, raw: &[f64]) -> f64 {
+    ///
+    /// Features far beyond the training scale can overflow the terms of `w·x` (`±inf`, and
+    /// `inf - inf = NaN` when they meet): the logit is then computed again on values scaled by
+    /// `2^-600`, whose sign (and whether it is huge) is all the probability needs. `None` when
+    /// even that overflows: the row is beyond what this model can score.
+    pub fn probability(&self, raw: &[f64]) -> Option<f64> {
         let mut x = raw.to_vec();
         self.standardizer().apply(&mut x);
-        sigmoid(logit(&self.weights, self.bias, &x))
+        let z = logit(&self.weights, self.bias, &x);
+        if z.is_finite() {
+            return Some(sigmoid(z));
+        }
+        const SCALE: f64 = 1.0 / (1u128 << 100) as f64; // 2^-100, exact
+        let down = |v: f64| v * SCALE * SCALE * SCALE * SCALE * SCALE * SCALE; // v · 2^-600
+        let scaled: Vec<f64> = raw
+            .iter()
+            .zip(self.feature_mean.iter().zip(&self.feature_std))
+            .map(|(&v, (&m, &s))| (down(v) - down(m)) / s)
+            .collect();
+        let z_scaled = logit(&self.weights, down(self.bias), &scaled);
+        // `z = z_scaled · 2^600`: finite and small only when z_scaled is tiny; huge otherwise.
+        z_scaled
+            .is_finite()
+            .then(|| sigmoid(z_scaled * 2f64.powi(600)))
     }
 
     /// Checks format, version, lengths and finiteness; the message says which field is wrong.
@@ -148,8 +168,9 @@ impl Model {
 
     /// Reads and validates a model file.
     pub fn load(path: &Path) -> Result<Model> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let model: Model = serde_json::from_str(&text)
+        // Bytes, not a string: the JSON parser locates bad UTF-8 by line and column.
+        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let model: Model = serde_json::from_slice(&text)
             .map_err(|e| Error::format(path, format!("not a model file: {e}")))?;
         model.validate().map_err(|m| Error::format(path, m))?;
         Ok(model)

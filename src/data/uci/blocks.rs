@@ -178,17 +178,21 @@ impl<'a> Parser<'a> {
     }
 
     /// Drops a UTF-8 byte-order mark and a first line of column names (with a notice).
+    ///
+    /// A header is a first line whose first field holds letters and none of whose fields is a
+    /// number: a data line with a damaged year is an error, not a header to skip.
     fn skip_header<'b>(&mut self, bytes: &'b [u8]) -> &'b [u8] {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
         let line = &bytes[..end];
-        let first = line
-            .split(|&b| b == b',' || b == b'\r')
-            .next()
-            .unwrap_or(&[]);
-        let is_name = !first.is_empty()
-            && parse_field(first).is_none()
-            && first.iter().any(u8::is_ascii_alphabetic);
+        let mut fields = line
+            .strip_suffix(b"\r")
+            .unwrap_or(line)
+            .split(|&b| b == b',');
+        let first = fields.next().unwrap_or(&[]);
+        let is_name = parse_field(first).is_none()
+            && first.iter().any(u8::is_ascii_alphabetic)
+            && fields.all(|f| parse_field(f).is_none());
         if !is_name {
             return bytes;
         }

@@ -53,6 +53,16 @@ pub fn detect(magic: &[u8]) -> Kind {
     }
 }
 
+/// The archive kind that `path`'s name claims (`.zip`, `.gz`), if any.
+fn archive_name(path: &Path) -> Option<Kind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "zip" => Some(Kind::Zip),
+        "gz" | "gzip" => Some(Kind::Gzip),
+        _ => None,
+    }
+}
+
 /// Maps a read error inside the stream to the library error: damaged data for archives.
 pub fn read_error(kind: Kind, name: &Path, e: std::io::Error) -> Error {
     if kind.compressed() {
@@ -93,12 +103,31 @@ pub fn with_source<T>(
     match detect(&magic[..got]) {
         Kind::Text => {
             let mut reader = counted;
-            body(Source {
+            let result = body(Source {
                 reader: &mut reader,
                 name: path.to_path_buf(),
                 kind: Kind::Text,
                 size_hint: Some(meta.len()),
-            })
+            });
+            // Named as an archive but not one: read as text (a renamed file works), and when
+            // that fails, say first that the archive is damaged or not an archive at all.
+            match (result, archive_name(path)) {
+                (Err(e @ (Error::Parse { .. } | Error::Line { .. })), Some(kind)) => {
+                    Err(Error::format(
+                        path,
+                        format!(
+                            "not a {} archive (its first bytes are not a {} header: damaged, or \
+                             another kind of file), and not UCI text either ({})",
+                            kind.describe(),
+                            kind.describe(),
+                            e.to_string()
+                                .strip_prefix(&format!("{}: ", path.display()))
+                                .unwrap_or(&e.to_string())
+                        ),
+                    ))
+                }
+                (result, _) => result,
+            }
         }
         Kind::Gzip => {
             let mut reader = flate2::read::MultiGzDecoder::new(counted);
