@@ -96,6 +96,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--iters", type=int, default=1000)
     p.add_argument("--stages", default="load,sgd100,sgd50000,lr_demo,grid,monte_carlo,library")
+    p.add_argument("--spread-seeds", type=int, default=3,
+                   help="runs (shuffle seeds) of the single SGD settings, for their spread")
     args = p.parse_args()
     stages = args.stages.split(",")
     seconds, results = {}, {}
@@ -120,10 +122,14 @@ def main():
                 "final_val_accuracy": h[-1][2] if h else None}
 
     zeros = np.zeros(d)
-    if "sgd100" in stages:
-        timed("sgd100", lambda: run(0.1, 100, zeros, 0.0, args.seed))
-    if "sgd50000" in stages:
-        timed("sgd50000", lambda: run(0.1, 50000, zeros, 0.0, args.seed))
+    spread = {}
+    for bs in (100, 50000):
+        if f"sgd{bs}" in stages:
+            timed(f"sgd{bs}", lambda: run(0.1, bs, zeros, 0.0, args.seed))
+            # More shuffle seeds, untimed: the run-to-run spread of the final validation loss.
+            spread[f"sgd{bs}"] = [results[f"sgd{bs}"]["final_val_loss"]] + [
+                run(0.1, bs, zeros, 0.0, args.seed + k)["final_val_loss"]
+                for k in range(1, args.spread_seeds)]
     if "lr_demo" in stages:
         timed("lr_demo", lambda: [run(lr, 100, zeros, 0.0, args.seed) for lr in (0.005, 0.1, 5)])
     if "grid" in stages:
@@ -151,7 +157,8 @@ def main():
     if all(s in seconds for s in study):
         seconds["study"] = sum(seconds[s] for s in study)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    json.dump({"seconds": seconds, "peak_mb": peak_mb, "results": results}, sys.stdout, indent=1)
+    json.dump({"seconds": seconds, "peak_mb": peak_mb, "results": results, "spread": spread},
+              sys.stdout, indent=1)
     print()
 
 

@@ -159,8 +159,7 @@ fn run_writes_every_file_with_the_expected_structure() {
             "load_data",
             "gradcheck",
             "lr_demo",
-            "grid",
-            "monte_carlo",
+            "grid + monte_carlo",
             "final",
             "standardization"
         ]

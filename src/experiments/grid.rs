@@ -80,14 +80,18 @@ pub fn run(
     val: &Dataset,
     done: &(dyn Fn(&RunResult) + Sync),
 ) -> Result<GridResult> {
-    let cells = run_all(&specs(config), train, val, done)?;
-    Ok(GridResult {
+    Ok(assemble(config, run_all(&specs(config), train, val, done)?))
+}
+
+/// The grid from the results of [`specs`], in spec order.
+pub fn assemble(config: &StudyConfig, cells: Vec<RunResult>) -> GridResult {
+    GridResult {
         learning_rates: config.grid.learning_rates.clone(),
         batch_sizes: config.grid.batch_sizes.clone(),
         init: config.grid_init(),
         best: best_index(&cells),
         cells,
-    })
+    }
 }
 
 #[cfg(test)]

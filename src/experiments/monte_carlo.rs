@@ -98,8 +98,13 @@ pub fn run(
     val: &Dataset,
     done: &(dyn Fn(&RunResult) + Sync),
 ) -> Result<MonteCarloResult> {
+    Ok(assemble(config, run_all(&specs(config), train, val, done)?))
+}
+
+/// The groups and their bands from the results of [`specs`], in spec order.
+pub fn assemble(config: &StudyConfig, runs: Vec<RunResult>) -> MonteCarloResult {
     let mc = &config.monte_carlo;
-    let mut runs = run_all(&specs(config), train, val, done)?.into_iter();
+    let mut runs = runs.into_iter();
     let groups = mc
         .batch_sizes
         .iter()
@@ -112,10 +117,10 @@ pub fn run(
             }
         })
         .collect();
-    Ok(MonteCarloResult {
+    MonteCarloResult {
         learning_rate: mc.learning_rate,
         groups,
-    })
+    }
 }
 
 #[cfg(test)]

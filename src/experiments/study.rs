@@ -3,13 +3,16 @@
 
 use super::config::StudyConfig;
 use super::grid::GridResult;
-use super::runs::RunResult;
+use super::runs::{run_all, RunResult};
 use super::{final_eval, grid, lr_demo, monte_carlo, standardization_demo};
 use crate::data::{inspect::inspect, RawTable, Splits};
 use crate::error::{Error, Result};
 use crate::model::gradcheck;
 use crate::report::results::{StageTiming, StudyResults, RESULTS_FORMAT};
 use std::time::Instant;
+
+/// The stage that trains the grid and the Monte Carlo runs (together, see [`run`]).
+pub const GRID_AND_MONTE_CARLO: &str = "grid + monte_carlo";
 
 /// What the study tells its caller while it works (the library never prints).
 #[derive(Debug, Clone, Copy)]
@@ -57,14 +60,17 @@ pub fn run(
     let lr_demo = lr_demo::run(config, train, val, &done)?;
     time("lr_demo", t);
 
-    let t = stage("grid", grid::specs(config).len());
-    let grid = grid::run(config, train, val, &done)?;
-    time("grid", t);
+    // The grid and the Monte Carlo runs train together: runs of one batch size share their
+    // batches (one shuffle seed per batch size), so each batch is read once for all of them.
+    let grid_specs = grid::specs(config);
+    let mut specs = grid_specs.clone();
+    specs.extend(monte_carlo::specs(config));
+    let t = stage(GRID_AND_MONTE_CARLO, specs.len());
+    let mut results = run_all(&specs, train, val, &done)?;
+    let monte_carlo = monte_carlo::assemble(config, results.split_off(grid_specs.len()));
+    let grid = grid::assemble(config, results);
+    time(GRID_AND_MONTE_CARLO, t);
     let best = best_or_error(&grid)?;
-
-    let t = stage("monte_carlo", monte_carlo::specs(config).len());
-    let monte_carlo = monte_carlo::run(config, train, val, &done)?;
-    time("monte_carlo", t);
 
     let t = stage("final", 0);
     let chosen = final_eval::Chosen {
