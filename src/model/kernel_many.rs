@@ -36,13 +36,8 @@ pub(super) fn run_many<const GRAD: bool>(
     let one = |c: usize| {
         let range = c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n);
         match rows {
-            Rows::All => chunk_many::<GRAD>(models, data, range, &[]),
-            Rows::Subset(idx) => chunk_many::<GRAD>(
-                models,
-                data,
-                idx[range.clone()].iter().copied(),
-                &idx[range],
-            ),
+            Rows::All => chunk_many::<GRAD>(models, data, ChunkRows::Range(range)),
+            Rows::Subset(idx) => chunk_many::<GRAD>(models, data, ChunkRows::Picked(&idx[range])),
         }
     };
     let partials: Vec<Vec<Totals>> = if n_chunks <= 1 {
@@ -71,6 +66,19 @@ pub(super) fn run_many<const GRAD: bool>(
         .collect()
 }
 
+/// The rows of one chunk.
+#[derive(Clone)]
+enum ChunkRows<'a> {
+    /// Consecutive rows, read where they are.
+    Range(std::ops::Range<usize>),
+    /// Rows picked in this order (a mini-batch): copied block by block into a small buffer first.
+    Picked(&'a [usize]),
+}
+
+/// Rows per gathered block: a multiple of 4 (blocks never split a group of four rows) whose copy
+/// stays in the core's L2 cache (128 rows of 90 features: 92 KB).
+const BLOCK_ROWS: usize = 128;
+
 /// Running sums of one model over one chunk.
 struct Acc {
     grad: Vec<f64>,
@@ -80,15 +88,13 @@ struct Acc {
 }
 
 impl Acc {
-    /// Loss and correctness of row `i` added in; returns the row and its residual `y - t`.
+    /// Loss and correctness of a row (features `x`, target `t`) added in; returns its residual.
     #[inline(always)]
-    fn row<'a>(&mut self, p: &Params, data: &'a Dataset, i: usize) -> (&'a [f64], f64) {
-        let x = data.x.row(i);
-        let t = data.targets[i];
+    fn row(&mut self, p: &Params, x: &[f64], t: f64) -> f64 {
         let (l, y) = loss_and_probability(logit(&p.weights, p.bias, x), t);
         self.loss += l;
         self.correct += usize::from(predict_class(y) == t);
-        (x, y - t)
+        y - t
     }
 }
 
@@ -98,15 +104,14 @@ impl Acc {
 fn chunk_many<const GRAD: bool>(
     models: &[&Params],
     data: &Dataset,
-    rows: impl Iterator<Item = usize>,
-    ahead: &[usize],
+    rows: ChunkRows,
 ) -> Vec<Totals> {
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the processor has just reported AVX2.
-        return unsafe { chunk_many_avx2::<GRAD>(models, data, rows, ahead) };
+        return unsafe { chunk_many_avx2::<GRAD>(models, data, rows) };
     }
-    chunk_many_body::<GRAD>(models, data, rows, ahead)
+    chunk_many_body::<GRAD>(models, data, rows)
 }
 
 /// [`chunk_many_body`] built with AVX2.
@@ -118,21 +123,20 @@ fn chunk_many<const GRAD: bool>(
 unsafe fn chunk_many_avx2<const GRAD: bool>(
     models: &[&Params],
     data: &Dataset,
-    rows: impl Iterator<Item = usize>,
-    ahead: &[usize],
+    rows: ChunkRows,
 ) -> Vec<Totals> {
-    chunk_many_body::<GRAD>(models, data, rows, ahead)
+    chunk_many_body::<GRAD>(models, data, rows)
 }
 
-/// One chunk for every model. Rows go in groups of 4 so that the gradient sums are loaded and
-/// stored once per 4 rows (`g += (r0·x0 + r1·x1) + (r2·x2 + r3·x3)`) instead of once per row;
-/// the last rows of a chunk that do not fill a group go one by one.
+/// One chunk for every model. Picked rows are first copied, a block at a time, into a buffer:
+/// the copy loop asks memory for many rows at once (and for the ones just ahead), which a loop
+/// busy with arithmetic cannot, and the arithmetic then reads rows that are already in cache.
+/// The rows are summed in the same order either way.
 #[inline(always)]
 fn chunk_many_body<const GRAD: bool>(
     models: &[&Params],
     data: &Dataset,
-    rows: impl Iterator<Item = usize>,
-    ahead: &[usize],
+    rows: ChunkRows,
 ) -> Vec<Totals> {
     let d = data.x.cols();
     let mut accs: Vec<Acc> = models
@@ -144,41 +148,31 @@ fn chunk_many_body<const GRAD: bool>(
             correct: 0,
         })
         .collect();
-    let mut n = 0usize;
-    let mut group = [0usize; 4];
-    let mut filled = 0;
-    for i in rows {
-        // A batch's rows come in shuffled order: ask for the ones just ahead now.
-        if let Some(&next) = ahead.get(n + LOOKAHEAD) {
-            prefetch_row(data.x.row(next));
+    let n = match rows {
+        ChunkRows::Range(range) => {
+            let x = &data.x.as_slice()[range.start * d..range.end * d];
+            add_block::<GRAD>(models, &mut accs, x, &data.targets[range.clone()], d);
+            range.len()
         }
-        n += 1;
-        group[filled] = i;
-        filled += 1;
-        if filled < 4 {
-            continue;
-        }
-        filled = 0;
-        for (p, acc) in models.iter().zip(accs.iter_mut()) {
-            let (x0, r0) = acc.row(p, data, group[0]);
-            let (x1, r1) = acc.row(p, data, group[1]);
-            let (x2, r2) = acc.row(p, data, group[2]);
-            let (x3, r3) = acc.row(p, data, group[3]);
-            if GRAD {
-                add_rows4(&mut acc.grad, [r0, r1, r2, r3], [x0, x1, x2, x3]);
-                acc.gb += (r0 + r1) + (r2 + r3);
+        ChunkRows::Picked(idx) => {
+            let mut x = vec![0.0; BLOCK_ROWS.min(idx.len()) * d];
+            let mut t = vec![0.0; BLOCK_ROWS.min(idx.len())];
+            for (b, block) in idx.chunks(BLOCK_ROWS).enumerate() {
+                let ahead = &idx[(b * BLOCK_ROWS).min(idx.len())..];
+                for (k, &i) in block.iter().enumerate() {
+                    // Rows come in shuffled (or sparse) order: ask for the ones just ahead now.
+                    if let Some(&next) = ahead.get(k + LOOKAHEAD) {
+                        prefetch_row(data.x.row(next));
+                    }
+                    x[k * d..(k + 1) * d].copy_from_slice(data.x.row(i));
+                    t[k] = data.targets[i];
+                }
+                let m = block.len();
+                add_block::<GRAD>(models, &mut accs, &x[..m * d], &t[..m], d);
             }
+            idx.len()
         }
-    }
-    for (p, acc) in models.iter().zip(accs.iter_mut()) {
-        for &i in &group[..filled] {
-            let (x, r) = acc.row(p, data, i);
-            if GRAD {
-                add_row(&mut acc.grad, r, x);
-                acc.gb += r;
-            }
-        }
-    }
+    };
     accs.into_iter()
         .map(|mut acc| {
             if GRAD {
@@ -192,4 +186,42 @@ fn chunk_many_body<const GRAD: bool>(
             }
         })
         .collect()
+}
+
+/// Adds consecutive rows (`x`: rows of `d` features, `t`: their targets) into every model's sums.
+/// Rows go in groups of 4 so that the gradient sums are loaded and stored once per 4 rows
+/// (`g += (r0·x0 + r1·x1) + (r2·x2 + r3·x3)`) instead of once per row; the rows that do not fill
+/// a last group go one by one (only the last block of a chunk has such rows).
+#[inline(always)]
+fn add_block<const GRAD: bool>(
+    models: &[&Params],
+    accs: &mut [Acc],
+    x: &[f64],
+    t: &[f64],
+    d: usize,
+) {
+    let full = t.len() / 4 * 4;
+    let row = |i: usize| &x[i * d..(i + 1) * d];
+    for g in (0..full).step_by(4) {
+        let (x0, x1, x2, x3) = (row(g), row(g + 1), row(g + 2), row(g + 3));
+        for (p, acc) in models.iter().zip(accs.iter_mut()) {
+            let r0 = acc.row(p, x0, t[g]);
+            let r1 = acc.row(p, x1, t[g + 1]);
+            let r2 = acc.row(p, x2, t[g + 2]);
+            let r3 = acc.row(p, x3, t[g + 3]);
+            if GRAD {
+                add_rows4(&mut acc.grad, [r0, r1, r2, r3], [x0, x1, x2, x3]);
+                acc.gb += (r0 + r1) + (r2 + r3);
+            }
+        }
+    }
+    for (p, acc) in models.iter().zip(accs.iter_mut()) {
+        for (i, &target) in t.iter().enumerate().skip(full) {
+            let r = acc.row(p, row(i), target);
+            if GRAD {
+                add_row(&mut acc.grad, r, row(i));
+                acc.gb += r;
+            }
+        }
+    }
 }

@@ -5,8 +5,9 @@
 //! ahead overlaps those trips with the arithmetic on the current rows. A prefetch is only a hint:
 //! it never faults and changes no value, so results keep their bits.
 
-/// How many rows ahead of the current one to fetch.
-pub const LOOKAHEAD: usize = 32;
+/// How many rows ahead of the current one to fetch: enough to cover the trip to memory while
+/// the rows before it are copied, few enough that they are still in L1 when their turn comes.
+pub const LOOKAHEAD: usize = 8;
 
 /// Asks the cache for every line of `row`.
 #[inline(always)]
