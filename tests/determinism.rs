@@ -10,12 +10,14 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Runs the binary with `RAYON_NUM_THREADS=threads`; stdout.
+/// Runs the binary on `threads` threads (rayon's, and the matrix products' of the library
+/// baseline); stdout.
 fn run(args: &[&str], threads: &str, extra: &[&str]) -> Vec<u8> {
     let out = common::cli()
         .args(args)
         .args(extra)
         .env("RAYON_NUM_THREADS", threads)
+        .env("MATMUL_NUM_THREADS", threads)
         .output()
         .unwrap();
     assert!(

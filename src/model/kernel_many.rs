@@ -9,7 +9,10 @@
 
 use super::accumulate::{add_row, add_rows4};
 use super::kernel::{Rows, Totals, CHUNK_ROWS};
-use super::logistic::{logit, loss_and_probability, predict_class};
+#[cfg(target_arch = "x86_64")]
+use super::lanes::Avx2;
+use super::lanes::{Lanes, Portable};
+use super::logistic::{loss_and_probability, predict_class};
 use super::params::Params;
 use super::prefetch::{prefetch_row, LOOKAHEAD};
 use crate::data::Dataset;
@@ -90,17 +93,17 @@ struct Acc {
 impl Acc {
     /// Loss and correctness of a row (features `x`, target `t`) added in; returns its residual.
     #[inline(always)]
-    fn row(&mut self, p: &Params, x: &[f64], t: f64) -> f64 {
-        let (l, y) = loss_and_probability(logit(&p.weights, p.bias, x), t);
+    fn row<L: Lanes>(&mut self, p: &Params, x: &[f64], t: f64) -> f64 {
+        let (l, y) = loss_and_probability(L::logit(&p.weights, p.bias, x), t);
         self.loss += l;
         self.correct += usize::from(predict_class(y) == t);
         y - t
     }
 }
 
-/// One chunk for every model, compiled for AVX2 where the processor has it. The source is the
-/// same and Rust never fuses a multiply and an add on its own, so both builds give the same bits;
-/// the wider vectors only do the same operations more at a time.
+/// One chunk for every model, compiled for AVX2 where the processor has it (with the logit of
+/// [`Avx2`]). The source is the same and a multiply and an add are never fused, so both builds
+/// give the same bits; the wider vectors only do the same operations more at a time.
 fn chunk_many<const GRAD: bool>(
     models: &[&Params],
     data: &Dataset,
@@ -111,7 +114,7 @@ fn chunk_many<const GRAD: bool>(
         // SAFETY: the processor has just reported AVX2.
         return unsafe { chunk_many_avx2::<GRAD>(models, data, rows) };
     }
-    chunk_many_body::<GRAD>(models, data, rows)
+    chunk_many_body::<GRAD, Portable>(models, data, rows)
 }
 
 /// [`chunk_many_body`] built with AVX2.
@@ -125,7 +128,7 @@ unsafe fn chunk_many_avx2<const GRAD: bool>(
     data: &Dataset,
     rows: ChunkRows,
 ) -> Vec<Totals> {
-    chunk_many_body::<GRAD>(models, data, rows)
+    chunk_many_body::<GRAD, Avx2>(models, data, rows)
 }
 
 /// One chunk for every model. Picked rows are first copied, a block at a time, into a buffer:
@@ -133,7 +136,7 @@ unsafe fn chunk_many_avx2<const GRAD: bool>(
 /// busy with arithmetic cannot, and the arithmetic then reads rows that are already in cache.
 /// The rows are summed in the same order either way.
 #[inline(always)]
-fn chunk_many_body<const GRAD: bool>(
+fn chunk_many_body<const GRAD: bool, L: Lanes>(
     models: &[&Params],
     data: &Dataset,
     rows: ChunkRows,
@@ -151,7 +154,7 @@ fn chunk_many_body<const GRAD: bool>(
     let n = match rows {
         ChunkRows::Range(range) => {
             let x = &data.x.as_slice()[range.start * d..range.end * d];
-            add_block::<GRAD>(models, &mut accs, x, &data.targets[range.clone()], d);
+            add_block::<GRAD, L>(models, &mut accs, x, &data.targets[range.clone()], d);
             range.len()
         }
         ChunkRows::Picked(idx) => {
@@ -168,7 +171,7 @@ fn chunk_many_body<const GRAD: bool>(
                     t[k] = data.targets[i];
                 }
                 let m = block.len();
-                add_block::<GRAD>(models, &mut accs, &x[..m * d], &t[..m], d);
+                add_block::<GRAD, L>(models, &mut accs, &x[..m * d], &t[..m], d);
             }
             idx.len()
         }
@@ -193,7 +196,7 @@ fn chunk_many_body<const GRAD: bool>(
 /// (`g += (r0·x0 + r1·x1) + (r2·x2 + r3·x3)`) instead of once per row; the rows that do not fill
 /// a last group go one by one (only the last block of a chunk has such rows).
 #[inline(always)]
-fn add_block<const GRAD: bool>(
+fn add_block<const GRAD: bool, L: Lanes>(
     models: &[&Params],
     accs: &mut [Acc],
     x: &[f64],
@@ -205,10 +208,10 @@ fn add_block<const GRAD: bool>(
     for g in (0..full).step_by(4) {
         let (x0, x1, x2, x3) = (row(g), row(g + 1), row(g + 2), row(g + 3));
         for (p, acc) in models.iter().zip(accs.iter_mut()) {
-            let r0 = acc.row(p, x0, t[g]);
-            let r1 = acc.row(p, x1, t[g + 1]);
-            let r2 = acc.row(p, x2, t[g + 2]);
-            let r3 = acc.row(p, x3, t[g + 3]);
+            let r0 = acc.row::<L>(p, x0, t[g]);
+            let r1 = acc.row::<L>(p, x1, t[g + 1]);
+            let r2 = acc.row::<L>(p, x2, t[g + 2]);
+            let r3 = acc.row::<L>(p, x3, t[g + 3]);
             if GRAD {
                 add_rows4(&mut acc.grad, [r0, r1, r2, r3], [x0, x1, x2, x3]);
                 acc.gb += (r0 + r1) + (r2 + r3);
@@ -217,10 +220,45 @@ fn add_block<const GRAD: bool>(
     }
     for (p, acc) in models.iter().zip(accs.iter_mut()) {
         for (i, &target) in t.iter().enumerate().skip(full) {
-            let r = acc.row(p, row(i), target);
+            let r = acc.row::<L>(p, row(i), target);
             if GRAD {
                 add_row(&mut acc.grad, r, row(i));
                 acc.gb += r;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Matrix;
+    use crate::model::Init;
+
+    /// The AVX2 build and the portable build of a chunk give the same bits, for consecutive rows
+    /// and for picked rows (several blocks and a tail that does not fill a group of four).
+    #[test]
+    fn avx2_and_portable_chunks_agree_bit_for_bit() {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            let (n, d) = (1_000, 90);
+            let x: Vec<f64> = (0..n * d)
+                .map(|k| ((k * 7919 % 1000) as f64 / 300.0) - 1.5)
+                .collect();
+            let data = Dataset {
+                x: Matrix::from_vec(n, d, x),
+                targets: (0..n).map(|i| ((i * 31 % 7) < 3) as u8 as f64).collect(),
+            };
+            let params: Vec<Params> = (0..3)
+                .map(|s| Params::init(d, Init::Normal { seed: s }))
+                .collect();
+            let models: Vec<&Params> = params.iter().collect();
+            let picked: Vec<usize> = (0..n).rev().step_by(3).collect();
+            for rows in [ChunkRows::Range(0..n), ChunkRows::Picked(&picked)] {
+                let portable = chunk_many_body::<true, Portable>(&models, &data, rows.clone());
+                // SAFETY: the processor has AVX2.
+                let avx2 = unsafe { chunk_many_avx2::<true>(&models, &data, rows) };
+                assert_eq!(portable, avx2);
             }
         }
     }

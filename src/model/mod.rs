@@ -7,6 +7,7 @@ pub mod hessian;
 pub mod io;
 pub mod kernel;
 pub mod kernel_many;
+pub mod lanes;
 pub mod logistic;
 pub mod params;
 pub mod predict;
