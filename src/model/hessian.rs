@@ -55,8 +55,39 @@ pub fn hessian_sum_strided(params: &Params, data: &Dataset, stride: usize) -> Ve
     h
 }
 
-/// The upper triangle (in 2×8 tiles) of one chunk's sum, `p×p` padded.
+/// The upper triangle (in 2×8 tiles) of one chunk's sum, `p×p` padded; built for AVX2 where the
+/// processor has it (the same operations in the same order, never fused: the same bits).
 fn chunk(
+    params: &Params,
+    data: &Dataset,
+    rows: impl ExactSizeIterator<Item = usize>,
+    p: usize,
+) -> Vec<f64> {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has just reported AVX2.
+        return unsafe { chunk_avx2(params, data, rows, p) };
+    }
+    chunk_body(params, data, rows, p)
+}
+
+/// [`chunk_body`] built with AVX2.
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn chunk_avx2(
+    params: &Params,
+    data: &Dataset,
+    rows: impl ExactSizeIterator<Item = usize>,
+    p: usize,
+) -> Vec<f64> {
+    chunk_body(params, data, rows, p)
+}
+
+#[inline(always)]
+fn chunk_body(
     params: &Params,
     data: &Dataset,
     rows: impl ExactSizeIterator<Item = usize>,
@@ -107,6 +138,25 @@ fn chunk(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn avx2_and_portable_chunks_agree_bit_for_bit() {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            let data = crate::model::simulate::simulate(
+                700,
+                &crate::model::simulate::moderate_truth(13, 0.3),
+                5,
+            );
+            let params = Params::init(13, crate::model::Init::Normal { seed: 2 });
+            let p = 14usize.next_multiple_of(8);
+            let portable = chunk_body(&params, &data, (0..700).step_by(3), p);
+            // SAFETY: the processor has AVX2.
+            let avx2 = unsafe { chunk_avx2(&params, &data, (0..700).step_by(3), p) };
+            assert!(portable.iter().any(|&v| v != 0.0));
+            assert_eq!(portable, avx2);
+        }
+    }
     use crate::model::simulate::{moderate_truth, simulate};
 
     #[test]

@@ -81,8 +81,15 @@ mod tests {
                 let x: Vec<f64> = (0..n).map(|i| (i as f64 * 1.3).cos() / 7.0).collect();
                 let portable = Portable::logit(&w, 0.25, &x);
                 let plain: f64 = w.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>() + 0.25;
-                assert!((portable - plain).abs() <= 1e-9 * (1.0 + plain.abs()), "n {n}");
-                assert_eq!(Avx2::logit(&w, 0.25, &x).to_bits(), portable.to_bits(), "n {n}");
+                assert!(
+                    (portable - plain).abs() <= 1e-9 * (1.0 + plain.abs()),
+                    "n {n}"
+                );
+                assert_eq!(
+                    Avx2::logit(&w, 0.25, &x).to_bits(),
+                    portable.to_bits(),
+                    "n {n}"
+                );
             }
         }
     }

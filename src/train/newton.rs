@@ -8,7 +8,7 @@
 //! A Hessian over all rows costs dozens of gradient passes, so two economies are made, neither of
 //! which touches the answer (the gradient and the stopping test always use every row):
 //! - the Hessian is first computed on a fixed, evenly spread subsample of about
-//!   [`HESSIAN_SAMPLE_ROWS`] rows (sub-sampled Newton: its relative error of about 1% only slows
+//!   [`HESSIAN_SAMPLE_ROWS`] rows (sub-sampled Newton: its error of a few percent only slows
 //!   convergence from quadratic to a fast linear rate); it is computed on all rows if a step with
 //!   a fresh subsample Hessian still cuts `max |g|` by less than [`REUSE_RATIO`];
 //! - once a step has cut `max |g|` by at least [`REUSE_RATIO`], the factorization is reused for
@@ -63,7 +63,7 @@ pub struct NewtonFit {
 /// A factorization is reused while the step made with it cut `max |g|` at least this much.
 pub const REUSE_RATIO: f64 = 0.05;
 /// Rows of the subsample the Hessian is first computed on.
-pub const HESSIAN_SAMPLE_ROWS: usize = 65_536;
+pub const HESSIAN_SAMPLE_ROWS: usize = 32_768;
 /// Weights beyond this (on standardized features) mean the optimum is at infinity.
 pub const MAX_WEIGHT: f64 = 1e6;
 /// Halvings of the step before giving up.
