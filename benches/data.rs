@@ -93,6 +93,7 @@ fn loading(c: &mut Criterion) {
     // Make sure the cache exists before the reload bench.
     let (m, _) = cache::load(&text, false).expect("cache build");
     assert_eq!((m.rows(), m.cols()), (FULL_ROWS, N_FIELDS));
+    standardizing(c, &m);
     drop(m);
 
     let mut group = c.benchmark_group("data");
@@ -128,6 +129,64 @@ fn loading(c: &mut Criterion) {
         b.iter(|| black_box(uci::parse_file(&zipped, false).expect("parse").rows()))
     });
     group.finish();
+}
+
+/// Sum of every value in 8 lanes on all cores: a plain streaming read of the matrix.
+fn stream_sum(values: &[f64]) -> f64 {
+    use rayon::prelude::*;
+    values
+        .par_chunks(8192 * N_FIELDS)
+        .map(|c| {
+            let mut acc = [0.0f64; 8];
+            let it = c.chunks_exact(8);
+            let rest: f64 = it.remainder().iter().sum();
+            for v in it {
+                for k in 0..8 {
+                    acc[k] += v[k];
+                }
+            }
+            acc.iter().sum::<f64>() + rest
+        })
+        .sum()
+}
+
+/// Standardization of the default train part (fit: two passes; then the standardized copy)
+/// beside a plain read of the same rows, with the ratio.
+fn standardizing(c: &mut Criterion, m: &msd_century::data::Matrix) {
+    use msd_century::data::Standardizer;
+    const TRAIN_ROWS: usize = 463_715;
+    let rows: Vec<usize> = (0..TRAIN_ROWS).collect();
+    let standardize = || {
+        let s = Standardizer::fit(m, 0..TRAIN_ROWS).expect("fit");
+        s.transform_rows(m, &rows)
+    };
+    let part = &m.as_slice()[..TRAIN_ROWS * N_FIELDS];
+    let mut group = c.benchmark_group("prepare");
+    group.sample_size(10);
+    group.bench_function("stream_read_train_rows", |b| {
+        b.iter(|| black_box(stream_sum(part)))
+    });
+    group.bench_function("standardize_train_rows", |b| {
+        b.iter(|| black_box(standardize()))
+    });
+    group.finish();
+    let time = |f: &dyn Fn()| {
+        f();
+        let start = std::time::Instant::now();
+        for _ in 0..5 {
+            f();
+        }
+        start.elapsed() / 5
+    };
+    let read = time(&|| {
+        black_box(stream_sum(part));
+    });
+    let fit = time(&|| drop(black_box(standardize())));
+    eprintln!(
+        "standardize / streaming read of the same {} MB: {fit:.2?} / {read:.2?} = {:.2}x",
+        part.len() * 8 / 1_000_000,
+        fit.as_secs_f64() / read.as_secs_f64()
+    );
 }
 
 criterion_group!(benches, loading);

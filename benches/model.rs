@@ -4,6 +4,9 @@
 //! - `stream/*`: a plain streaming read (sum) of the training matrix, the memory-bandwidth floor;
 //! - `gradient/full_batch`: loss, gradient and accuracy over the same matrix in one pass;
 //! - `sgd/batch50000_iters1000`: a whole SGD run with its 100 validation passes;
+//! - `epoch/*`: one epoch of SGD at batch 50,000 (8 shuffled batches: gradient and step) beside
+//!   a plain read of the same rows in the same order, the floor for shuffled batches;
+//! - `newton_step/*`: the Hessian on the solver's subsample beside a plain read of those rows;
 //! - `newton/solve`: the exact solver to max |gradient| <= 1e-8.
 //!
 //! The data is drawn from a known logistic model (the synthetic generator's sizes).
@@ -122,6 +125,8 @@ fn benches(c: &mut Criterion) {
         values.len() * 8 / 1_000_000
     );
 
+    epoch_and_newton_step(c, &train, &params);
+
     let h = mean_time(
         || {
             drop(black_box(msd_century::model::hessian::hessian_sum(
@@ -181,6 +186,100 @@ fn benches(c: &mut Criterion) {
         b.iter(|| black_box(train_sgd(&train, &val, Params::zeros(90), &config).unwrap()))
     });
     g.finish();
+}
+
+/// Sum of the given rows, in this order, in 8 lanes, on all cores in the kernel's chunks: a plain
+/// read of exactly the bytes a pass over those rows reads.
+fn gather_sum(values: &[f64], rows: &[usize]) -> f64 {
+    rows.par_chunks(CHUNK_ROWS)
+        .map(|c| {
+            let mut acc = [0.0f64; 8];
+            for (k, &i) in c.iter().enumerate() {
+                if let Some(&next) = c.get(k + 8) {
+                    msd_century::model::prefetch::prefetch_row(&values[next * 90..next * 90 + 90]);
+                }
+                let row = &values[i * 90..i * 90 + 88];
+                for v in row.chunks_exact(8) {
+                    for l in 0..8 {
+                        acc[l] += v[l];
+                    }
+                }
+                acc[0] += values[i * 90 + 88] + values[i * 90 + 89];
+            }
+            acc.iter().sum::<f64>()
+        })
+        .sum()
+}
+
+/// One SGD epoch at batch 50,000 and one Newton step's Hessian, each beside a plain read of the
+/// same rows, with the ratios.
+fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
+    use msd_century::model::hessian::hessian_sum_strided;
+    use msd_century::train::newton::HESSIAN_SAMPLE_ROWS;
+    let values = train.x.as_slice();
+    let batch = 50_000;
+    let mut batches = msd_century::train::sgd::Batches::new(train.len(), batch, 1);
+    let epoch: Vec<Vec<usize>> = (0..train.len() / batch)
+        .map(|_| batches.next_batch().to_vec())
+        .collect();
+    let run_epoch = || {
+        let mut p = params.clone();
+        for rows in &epoch {
+            let t = loss_gradient(&p, train, Rows::Subset(rows));
+            for (w, g) in p.weights.iter_mut().zip(&t.grad_sum) {
+                *w -= 0.1 * g / batch as f64;
+            }
+        }
+        p
+    };
+    let read_epoch = || {
+        epoch
+            .iter()
+            .map(|rows| gather_sum(values, rows))
+            .sum::<f64>()
+    };
+    let stride = train.len().div_ceil(HESSIAN_SAMPLE_ROWS);
+    let sample: Vec<usize> = (0..train.len()).step_by(stride).collect();
+    let hessian = || hessian_sum_strided(params, train, stride);
+
+    let mut g = c.benchmark_group("epoch");
+    g.sample_size(20);
+    g.bench_function("read_batch_rows", |b| b.iter(|| black_box(read_epoch())));
+    g.bench_function("sgd_batch50000", |b| b.iter(|| black_box(run_epoch())));
+    g.finish();
+    let mut g = c.benchmark_group("newton_step");
+    g.sample_size(20);
+    g.bench_function("read_sample_rows", |b| {
+        b.iter(|| black_box(gather_sum(values, &sample)))
+    });
+    g.bench_function("hessian_sample", |b| b.iter(|| black_box(hessian())));
+    g.finish();
+
+    let (read, sgd) = (
+        mean_time(
+            || {
+                black_box(read_epoch());
+            },
+            10,
+        ),
+        mean_time(|| drop(black_box(run_epoch())), 10),
+    );
+    let (read_h, hess) = (
+        mean_time(
+            || {
+                black_box(gather_sum(values, &sample));
+            },
+            10,
+        ),
+        mean_time(|| drop(black_box(hessian())), 10),
+    );
+    eprintln!(
+        "SGD epoch (8 batches of 50,000) / read of the same rows: {sgd:.2?} / {read:.2?} = {:.2}x; \
+         Newton step Hessian ({} rows) / read of the same rows: {hess:.2?} / {read_h:.2?} = {:.2}x",
+        sgd.as_secs_f64() / read.as_secs_f64(),
+        sample.len(),
+        hess.as_secs_f64() / read_h.as_secs_f64()
+    );
 }
 
 criterion_group!(model, benches);
