@@ -4,6 +4,8 @@
 //! The file (515,345 rows x 91 fields, about 450 MB, values with 5 decimals like the real data)
 //! is made once by a seeded generator under `target/bench-data/` and reused.
 
+#[path = "common/stream.rs"]
+mod stream;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use msd_century::data::{cache, uci, FULL_ROWS, N_FIELDS};
 use std::io::{BufWriter, Read, Write};
@@ -131,23 +133,9 @@ fn loading(c: &mut Criterion) {
     group.finish();
 }
 
-/// Sum of every value in 8 lanes on all cores: a plain streaming read of the matrix.
+/// A plain streaming read of `values`, in the kernel's chunks.
 fn stream_sum(values: &[f64]) -> f64 {
-    use rayon::prelude::*;
-    values
-        .par_chunks(8192 * N_FIELDS)
-        .map(|c| {
-            let mut acc = [0.0f64; 8];
-            let it = c.chunks_exact(8);
-            let rest: f64 = it.remainder().iter().sum();
-            for v in it {
-                for k in 0..8 {
-                    acc[k] += v[k];
-                }
-            }
-            acc.iter().sum::<f64>() + rest
-        })
-        .sum()
+    stream::stream_sum(values, 8192 * N_FIELDS)
 }
 
 /// Standardization of the default train part (fit: two passes; then the standardized copy)

@@ -11,6 +11,8 @@
 //!
 //! The data is drawn from a known logistic model (the synthetic generator's sizes).
 
+#[path = "common/stream.rs"]
+mod stream;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use msd_century::data::Dataset;
 use msd_century::model::evaluate;
@@ -33,22 +35,9 @@ fn data() -> (Dataset, Dataset) {
     )
 }
 
-/// Sum of every value, in 8 lanes, on all cores in the kernel's chunks.
+/// A plain streaming read of `values`, in the kernel's chunks.
 fn stream_sum(values: &[f64]) -> f64 {
-    values
-        .par_chunks(CHUNK_ROWS * 90)
-        .map(|c| {
-            let mut acc = [0.0f64; 8];
-            let it = c.chunks_exact(8);
-            let rest: f64 = it.remainder().iter().sum();
-            for v in it {
-                for k in 0..8 {
-                    acc[k] += v[k];
-                }
-            }
-            acc.iter().sum::<f64>() + rest
-        })
-        .sum()
+    stream::stream_sum(values, CHUNK_ROWS * 90)
 }
 
 fn mean_time(mut f: impl FnMut(), reps: usize) -> Duration {
