@@ -87,6 +87,31 @@ impl Totals {
     }
 }
 
+/// The sums of an SGD step's pass: [`Totals`] whose `loss_sum` is not the loss but its floor
+/// `Σ max(z, 0) - t·z`, the loss without the `log1p(exp(-|z|))` of each row. That part lies in
+/// `(0, ln 2]`, so `floor <= loss <= floor + n·ln 2`: enough to tell, almost always, whether a
+/// step diverged, at the cost of no logarithm per row (see `train::sgd::batch_diverged`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepTotals(pub Totals);
+
+impl StepTotals {
+    /// The mean of the loss's floor; 0 for no rows.
+    pub fn mean_loss_floor(&self) -> f64 {
+        self.0.mean_loss()
+    }
+}
+
+/// [`StepTotals`] of `rows` of `data` at `params`, in one pass.
+pub fn step_totals(params: &Params, data: &Dataset, rows: Rows) -> StepTotals {
+    assert_eq!(
+        params.len(),
+        data.x.cols(),
+        "parameters do not match the features"
+    );
+    let mut totals = run_many::<true, false>(&[params], data, rows);
+    StepTotals(totals.pop().expect("one model in, one total out"))
+}
+
 /// Loss, gradient sums and correct count of `rows` of `data` at `params`, in one pass.
 pub fn loss_gradient(params: &Params, data: &Dataset, rows: Rows) -> Totals {
     run::<true>(params, data, rows)
@@ -108,7 +133,7 @@ fn run<const GRAD: bool>(params: &Params, data: &Dataset, rows: Rows) -> Totals 
         data.x.cols(),
         "parameters do not match the features"
     );
-    let mut totals = run_many::<GRAD>(&[params], data, rows);
+    let mut totals = run_many::<GRAD, true>(&[params], data, rows);
     totals.pop().expect("one model in, one total out")
 }
 
@@ -126,6 +151,34 @@ mod tests {
         Dataset {
             x: Matrix::from_vec(n, d, x),
             targets,
+        }
+    }
+
+    /// The step pass gives the gradient of the full pass bit for bit, and a floor of its loss
+    /// that is at most ln 2 per row below it, from modest logits to ones in the thousands.
+    #[test]
+    fn step_pass_has_the_gradient_and_a_floor_of_the_loss() {
+        let ds = data(9_001, 7);
+        let picked: Vec<usize> = (0..ds.len()).rev().step_by(2).collect();
+        for scale in [0.0, 0.5, 3.0, 40.0, 5e3] {
+            let p = Params {
+                weights: (0..7).map(|j| scale * (j as f64 - 3.2)).collect(),
+                bias: -0.3 * scale,
+            };
+            for rows in [Rows::All, Rows::Subset(&picked)] {
+                let full = loss_gradient(&p, &ds, rows);
+                let step = step_totals(&p, &ds, rows);
+                assert_eq!(step.0.grad_sum, full.grad_sum, "scale {scale}");
+                assert_eq!((step.0.n, step.0.correct), (full.n, full.correct));
+                let (floor, loss) = (step.mean_loss_floor(), full.mean_loss());
+                assert!(floor <= loss, "scale {scale}: {floor} > {loss}");
+                // (up to the rounding of the sums: a mean of ln 2 can round above ln 2)
+                let rounding = 1e-12 * (1.0 + loss);
+                assert!(
+                    loss <= floor + std::f64::consts::LN_2 + rounding,
+                    "scale {scale}"
+                );
+            }
         }
     }
 

@@ -8,11 +8,11 @@
 //! bits as that model alone.
 
 use super::accumulate::{add_row, add_rows4};
-use super::kernel::{Rows, Totals, CHUNK_ROWS};
+use super::kernel::{Rows, StepTotals, Totals, CHUNK_ROWS};
 #[cfg(target_arch = "x86_64")]
 use super::lanes::Avx2;
 use super::lanes::{Lanes, Portable};
-use super::logistic::{loss_and_probability, predict_class};
+use super::logistic::{loss_and_probability, loss_floor_and_probability, predict_class};
 use super::params::Params;
 use super::prefetch::{prefetch_row, LOOKAHEAD};
 use crate::data::Dataset;
@@ -20,15 +20,24 @@ use rayon::prelude::*;
 
 /// Loss, gradient sums and correct count of `rows` for each of `models`, in one pass.
 pub fn loss_gradient_many(models: &[&Params], data: &Dataset, rows: Rows) -> Vec<Totals> {
-    run_many::<true>(models, data, rows)
+    run_many::<true, true>(models, data, rows)
+}
+
+/// What an SGD step needs of `rows` for each of `models`, in one pass: the gradient sums, and in
+/// `loss_sum` only the loss's floor (see [`StepTotals`]).
+pub fn step_totals_many(models: &[&Params], data: &Dataset, rows: Rows) -> Vec<StepTotals> {
+    run_many::<true, false>(models, data, rows)
+        .into_iter()
+        .map(StepTotals)
+        .collect()
 }
 
 /// Loss and correct count (no gradient) of every row for each of `models`, in one pass.
 pub fn loss_accuracy_many(models: &[&Params], data: &Dataset) -> Vec<Totals> {
-    run_many::<false>(models, data, Rows::All)
+    run_many::<false, true>(models, data, Rows::All)
 }
 
-pub(super) fn run_many<const GRAD: bool>(
+pub(super) fn run_many<const GRAD: bool, const LOSS: bool>(
     models: &[&Params],
     data: &Dataset,
     rows: Rows,
@@ -39,8 +48,10 @@ pub(super) fn run_many<const GRAD: bool>(
     let one = |c: usize| {
         let range = c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n);
         match rows {
-            Rows::All => chunk_many::<GRAD>(models, data, ChunkRows::Range(range)),
-            Rows::Subset(idx) => chunk_many::<GRAD>(models, data, ChunkRows::Picked(&idx[range])),
+            Rows::All => chunk_many::<GRAD, LOSS>(models, data, ChunkRows::Range(range)),
+            Rows::Subset(idx) => {
+                chunk_many::<GRAD, LOSS>(models, data, ChunkRows::Picked(&idx[range]))
+            }
         }
     };
     let partials: Vec<Vec<Totals>> = if n_chunks <= 1 {
@@ -74,13 +85,9 @@ pub(super) fn run_many<const GRAD: bool>(
 enum ChunkRows<'a> {
     /// Consecutive rows, read where they are.
     Range(std::ops::Range<usize>),
-    /// Rows picked in this order (a mini-batch): copied block by block into a small buffer first.
+    /// Rows picked in this order (a mini-batch).
     Picked(&'a [usize]),
 }
-
-/// Rows per gathered block: a multiple of 4 (blocks never split a group of four rows) whose copy
-/// stays in the core's L2 cache (128 rows of 90 features: 92 KB).
-const BLOCK_ROWS: usize = 128;
 
 /// Running sums of one model over one chunk.
 struct Acc {
@@ -91,10 +98,15 @@ struct Acc {
 }
 
 impl Acc {
-    /// Loss and correctness of a row (features `x`, target `t`) added in; returns its residual.
+    /// Loss and correctness of a row (logit `z`, target `t`) added in; returns its residual.
+    /// Without `LOSS`, the loss's floor [`loss_floor_and_probability`] is added instead.
     #[inline(always)]
-    fn row<L: Lanes>(&mut self, p: &Params, x: &[f64], t: f64) -> f64 {
-        let (l, y) = loss_and_probability(L::logit(&p.weights, p.bias, x), t);
+    fn row<const LOSS: bool>(&mut self, z: f64, t: f64) -> f64 {
+        let (l, y) = if LOSS {
+            loss_and_probability(z, t)
+        } else {
+            loss_floor_and_probability(z, t)
+        };
         self.loss += l;
         self.correct += usize::from(predict_class(y) == t);
         y - t
@@ -104,7 +116,7 @@ impl Acc {
 /// One chunk for every model, compiled for AVX2 where the processor has it (with the logit of
 /// [`Avx2`]). The source is the same and a multiply and an add are never fused, so both builds
 /// give the same bits; the wider vectors only do the same operations more at a time.
-fn chunk_many<const GRAD: bool>(
+fn chunk_many<const GRAD: bool, const LOSS: bool>(
     models: &[&Params],
     data: &Dataset,
     rows: ChunkRows,
@@ -112,9 +124,9 @@ fn chunk_many<const GRAD: bool>(
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the processor has just reported AVX2.
-        return unsafe { chunk_many_avx2::<GRAD>(models, data, rows) };
+        return unsafe { chunk_many_avx2::<GRAD, LOSS>(models, data, rows) };
     }
-    chunk_many_body::<GRAD, Portable>(models, data, rows)
+    chunk_many_body::<GRAD, LOSS, Portable>(models, data, rows)
 }
 
 /// [`chunk_many_body`] built with AVX2.
@@ -123,20 +135,19 @@ fn chunk_many<const GRAD: bool>(
 /// Only on a processor with AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn chunk_many_avx2<const GRAD: bool>(
+unsafe fn chunk_many_avx2<const GRAD: bool, const LOSS: bool>(
     models: &[&Params],
     data: &Dataset,
     rows: ChunkRows,
 ) -> Vec<Totals> {
-    chunk_many_body::<GRAD, Avx2>(models, data, rows)
+    chunk_many_body::<GRAD, LOSS, Avx2>(models, data, rows)
 }
 
-/// One chunk for every model. Picked rows are first copied, a block at a time, into a buffer:
-/// the copy loop asks memory for many rows at once (and for the ones just ahead), which a loop
-/// busy with arithmetic cannot, and the arithmetic then reads rows that are already in cache.
-/// The rows are summed in the same order either way.
+/// One chunk for every model. Picked rows are read where they lie, each group of four asking
+/// memory for the rows [`LOOKAHEAD`] places ahead, so that the trips to memory overlap the
+/// arithmetic. The rows are summed in the same order either way.
 #[inline(always)]
-fn chunk_many_body<const GRAD: bool, L: Lanes>(
+fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
     models: &[&Params],
     data: &Dataset,
     rows: ChunkRows,
@@ -154,25 +165,33 @@ fn chunk_many_body<const GRAD: bool, L: Lanes>(
     let n = match rows {
         ChunkRows::Range(range) => {
             let x = &data.x.as_slice()[range.start * d..range.end * d];
-            add_block::<GRAD, L>(models, &mut accs, x, &data.targets[range.clone()], d);
+            let t = &data.targets[range.clone()];
+            add_rows::<GRAD, LOSS, L>(
+                models,
+                &mut accs,
+                t.len(),
+                |i| &x[i * d..(i + 1) * d],
+                |i| t[i],
+                |_| {},
+            );
             range.len()
         }
         ChunkRows::Picked(idx) => {
-            let mut x = vec![0.0; BLOCK_ROWS.min(idx.len()) * d];
-            let mut t = vec![0.0; BLOCK_ROWS.min(idx.len())];
-            for (b, block) in idx.chunks(BLOCK_ROWS).enumerate() {
-                let ahead = &idx[(b * BLOCK_ROWS).min(idx.len())..];
-                for (k, &i) in block.iter().enumerate() {
-                    // Rows come in shuffled (or sparse) order: ask for the ones just ahead now.
-                    if let Some(&next) = ahead.get(k + LOOKAHEAD) {
-                        prefetch_row(data.x.row(next));
-                    }
-                    x[k * d..(k + 1) * d].copy_from_slice(data.x.row(i));
-                    t[k] = data.targets[i];
+            let row = |i: usize| data.x.row(idx[i]);
+            // Rows come in shuffled (or sparse) order: ask for the ones a few groups ahead now.
+            let ahead = |i: usize| {
+                for &next in idx.iter().skip(i + LOOKAHEAD).take(4) {
+                    prefetch_row(data.x.row(next));
                 }
-                let m = block.len();
-                add_block::<GRAD, L>(models, &mut accs, &x[..m * d], &t[..m], d);
-            }
+            };
+            add_rows::<GRAD, LOSS, L>(
+                models,
+                &mut accs,
+                idx.len(),
+                row,
+                |i| data.targets[idx[i]],
+                ahead,
+            );
             idx.len()
         }
     };
@@ -191,27 +210,31 @@ fn chunk_many_body<const GRAD: bool, L: Lanes>(
         .collect()
 }
 
-/// Adds consecutive rows (`x`: rows of `d` features, `t`: their targets) into every model's sums.
+/// Adds rows `0..n` (features `row(i)`, target `target(i)`) into every model's sums; `ahead(i)`
+/// is called as row `i` starts a group, to ask memory for the rows after it.
 /// Rows go in groups of 4 so that the gradient sums are loaded and stored once per 4 rows
 /// (`g += (r0·x0 + r1·x1) + (r2·x2 + r3·x3)`) instead of once per row; the rows that do not fill
-/// a last group go one by one (only the last block of a chunk has such rows).
+/// a last group go one by one.
 #[inline(always)]
-fn add_block<const GRAD: bool, L: Lanes>(
+fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
     models: &[&Params],
     accs: &mut [Acc],
-    x: &[f64],
-    t: &[f64],
-    d: usize,
+    n: usize,
+    row: impl Fn(usize) -> &'a [f64],
+    target: impl Fn(usize) -> f64,
+    ahead: impl Fn(usize),
 ) {
-    let full = t.len() / 4 * 4;
-    let row = |i: usize| &x[i * d..(i + 1) * d];
+    let full = n / 4 * 4;
     for g in (0..full).step_by(4) {
+        ahead(g);
         let (x0, x1, x2, x3) = (row(g), row(g + 1), row(g + 2), row(g + 3));
+        let t = [target(g), target(g + 1), target(g + 2), target(g + 3)];
         for (p, acc) in models.iter().zip(accs.iter_mut()) {
-            let r0 = acc.row::<L>(p, x0, t[g]);
-            let r1 = acc.row::<L>(p, x1, t[g + 1]);
-            let r2 = acc.row::<L>(p, x2, t[g + 2]);
-            let r3 = acc.row::<L>(p, x3, t[g + 3]);
+            let z = L::logit4(&p.weights, p.bias, [x0, x1, x2, x3]);
+            let r0 = acc.row::<LOSS>(z[0], t[0]);
+            let r1 = acc.row::<LOSS>(z[1], t[1]);
+            let r2 = acc.row::<LOSS>(z[2], t[2]);
+            let r3 = acc.row::<LOSS>(z[3], t[3]);
             if GRAD {
                 add_rows4(&mut acc.grad, [r0, r1, r2, r3], [x0, x1, x2, x3]);
                 acc.gb += (r0 + r1) + (r2 + r3);
@@ -219,8 +242,8 @@ fn add_block<const GRAD: bool, L: Lanes>(
         }
     }
     for (p, acc) in models.iter().zip(accs.iter_mut()) {
-        for (i, &target) in t.iter().enumerate().skip(full) {
-            let r = acc.row::<L>(p, row(i), target);
+        for i in full..n {
+            let r = acc.row::<LOSS>(L::logit(&p.weights, p.bias, row(i)), target(i));
             if GRAD {
                 add_row(&mut acc.grad, r, row(i));
                 acc.gb += r;
@@ -236,7 +259,7 @@ mod tests {
     use crate::model::Init;
 
     /// The AVX2 build and the portable build of a chunk give the same bits, for consecutive rows
-    /// and for picked rows (several blocks and a tail that does not fill a group of four).
+    /// and for picked rows (with a tail that does not fill a group of four).
     #[test]
     fn avx2_and_portable_chunks_agree_bit_for_bit() {
         #[cfg(target_arch = "x86_64")]
@@ -255,9 +278,10 @@ mod tests {
             let models: Vec<&Params> = params.iter().collect();
             let picked: Vec<usize> = (0..n).rev().step_by(3).collect();
             for rows in [ChunkRows::Range(0..n), ChunkRows::Picked(&picked)] {
-                let portable = chunk_many_body::<true, Portable>(&models, &data, rows.clone());
+                let portable =
+                    chunk_many_body::<true, true, Portable>(&models, &data, rows.clone());
                 // SAFETY: the processor has AVX2.
-                let avx2 = unsafe { chunk_many_avx2::<true>(&models, &data, rows) };
+                let avx2 = unsafe { chunk_many_avx2::<true, true>(&models, &data, rows) };
                 assert_eq!(portable, avx2);
             }
         }

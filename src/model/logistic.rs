@@ -51,6 +51,23 @@ pub fn loss_and_probability(z: f64, t: f64) -> (f64, f64) {
     (z.max(0.0) + e.ln_1p() - t * z, y)
 }
 
+/// The loss less its `log1p(exp(-|z|))` part, which lies in `(0, ln 2]`, and the probability:
+/// `max(z, 0) - t·z`. A floor of the loss that costs no logarithm, for passes that need the loss
+/// only to tell whether it passed a bound. Rounded, it is still at most the rounded loss of
+/// [`loss_and_probability`]: for `t = 0` the two are `m` and `m + l` with `m = max(z, 0)` and
+/// `l >= 0`, for `t = 1` they are `max(-z, 0)` and `(m + l) - z`, and rounding never reverses an
+/// order.
+#[inline(always)]
+pub fn loss_floor_and_probability(z: f64, t: f64) -> (f64, f64) {
+    let e = (-z.abs()).exp();
+    let y = if z >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    };
+    (z.max(0.0) - t * z, y)
+}
+
 /// The classic per-row loss `-t·log(y + 1e-15) - (1-t)·log(1 - y + 1e-15)`, a reference only.
 pub fn classic_loss(y: f64, t: f64) -> f64 {
     -t * (y + 1e-15).ln() - (1.0 - t) * (1.0 - y + 1e-15).ln()

@@ -5,9 +5,10 @@
 //! ahead overlaps those trips with the arithmetic on the current rows. A prefetch is only a hint:
 //! it never faults and changes no value, so results keep their bits.
 
-/// How many rows ahead of the current one to fetch: enough to cover the trip to memory while
-/// the rows before it are copied, few enough that they are still in L1 when their turn comes.
-pub const LOOKAHEAD: usize = 8;
+/// How many rows ahead of the current one to fetch: enough to cover the trip to memory while the
+/// groups of rows before it are worked on, few enough (12 KB) that they are still in L1 when
+/// their turn comes.
+pub const LOOKAHEAD: usize = 16;
 
 /// Asks the cache for every line of `row`.
 #[inline(always)]

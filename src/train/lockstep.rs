@@ -8,11 +8,11 @@
 //! [`train_sgd`]: super::sgd::train_sgd
 
 use super::history::{History, HistoryPoint};
-use super::sgd::{check_dims, diverged, step, Batches, SgdConfig, SgdRun};
+use super::sgd::{batch_diverged, check_dims, diverged, step, Batches, SgdConfig, SgdRun};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::model::kernel::Rows;
-use crate::model::kernel_many::{loss_accuracy_many, loss_gradient_many};
+use crate::model::kernel::{loss_accuracy, Rows};
+use crate::model::kernel_many::{loss_accuracy_many, step_totals_many};
 use crate::model::Params;
 
 /// Trains `inits[k]` with `configs[k]` for every k, in lockstep. The configurations must agree on
@@ -68,13 +68,23 @@ pub fn train_sgd_lockstep(
             break;
         }
         // Forward and gradient of every active run on the same batch.
-        let batch = batches.next_batch();
         let models: Vec<&Params> = active.iter().map(|&k| &params[k]).collect();
-        let totals = loss_gradient_many(&models, train, Rows::Subset(batch));
+        let steps = batches.with_next(|batch| {
+            step_totals_many(&models, train, Rows::Subset(batch))
+                .into_iter()
+                .zip(&models)
+                .map(|(totals, model)| {
+                    let lost = batch_diverged(totals.mean_loss_floor(), || {
+                        loss_accuracy(model, train, Rows::Subset(batch)).mean_loss()
+                    });
+                    (totals.0, lost)
+                })
+                .collect::<Vec<_>>()
+        });
         // Step, and stop the runs that left the finite world.
-        for (&k, t) in active.iter().zip(&totals) {
+        for (&k, (t, lost)) in active.iter().zip(&steps) {
             step(&mut params[k], &t.grad_sum, t.n, &configs[k]);
-            if diverged(t.mean_loss()) || !params[k].is_finite() {
+            if *lost || !params[k].is_finite() {
                 histories[k].diverged_at = Some(iter);
             }
         }

@@ -12,7 +12,7 @@
 use super::history::{History, HistoryPoint};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::model::kernel::{evaluate, loss_gradient, Rows};
+use crate::model::kernel::{evaluate, loss_accuracy, step_totals, Rows};
 use crate::model::Params;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -31,6 +31,20 @@ pub const DIVERGED_LOSS: f64 = 1e4;
 #[inline]
 pub fn diverged(loss: f64) -> bool {
     loss.is_nan() || loss > DIVERGED_LOSS
+}
+
+/// [`diverged`] of a batch's mean loss, decided from the mean of its floor (the step pass's
+/// [`StepTotals`]): the loss is at least the floor and at most the floor plus ln 2, so only a floor
+/// within 1 of [`DIVERGED_LOSS`] leaves the answer open, and only then is `exact` (the mean loss
+/// itself) asked for. NaN stays NaN in both.
+pub(crate) fn batch_diverged(floor: f64, exact: impl FnOnce() -> f64) -> bool {
+    if floor.is_nan() || floor > DIVERGED_LOSS {
+        true
+    } else if floor + 1.0 <= DIVERGED_LOSS {
+        false
+    } else {
+        diverged(exact())
+    }
 }
 
 /// Settings of one SGD run.
@@ -119,10 +133,15 @@ pub fn train_sgd_observed(
     let mut params = init;
     let mut history = History::default();
     for iter in 1..=config.iterations {
-        let batch = batches.next_batch();
-        let totals = loss_gradient(&params, train, Rows::Subset(batch));
+        let (totals, lost) = batches.with_next(|batch| {
+            let totals = step_totals(&params, train, Rows::Subset(batch));
+            let lost = batch_diverged(totals.mean_loss_floor(), || {
+                loss_accuracy(&params, train, Rows::Subset(batch)).mean_loss()
+            });
+            (totals.0, lost)
+        });
         step(&mut params, &totals.grad_sum, totals.n, config);
-        if diverged(totals.mean_loss()) || !params.is_finite() {
+        if lost || !params.is_finite() {
             history.diverged_at = Some(iter);
             break;
         }
@@ -163,10 +182,16 @@ pub(crate) fn check_dims(init: &Params, train: &Dataset, val: &Dataset) -> Resul
 /// batch the rows are then visited in increasing row order: the batch is the same set, only the
 /// order in which its sum is added up is fixed this way, and rows read in address order come from
 /// memory markedly faster than rows read in random order (nearby rows share pages and cache).
+///
+/// Each epoch's order is the previous one shuffled again. [`Batches::with_next`] prepares it
+/// beside the last batch of the epoch before, on the other core: a shuffle of every row is serial
+/// work that would otherwise leave that core idle once per epoch.
 pub struct Batches {
     order: Vec<usize>,
     batch_size: usize,
     next: usize,
+    /// The next epoch's order, once prepared.
+    upcoming: Option<Vec<usize>>,
     rng: ChaCha8Rng,
     /// Scratch of [`sort_within_batches`], kept between epochs.
     batch_of_row: Vec<u32>,
@@ -178,25 +203,71 @@ impl Batches {
             order: (0..n).collect(),
             batch_size,
             next: usize::MAX,
+            upcoming: None,
             rng: ChaCha8Rng::seed_from_u64(seed),
             batch_of_row: Vec::new(),
         }
     }
 
-    /// The rows of the next batch; reshuffles (in place) when the epoch has no full batch left.
+    /// The rows of the next batch; a new epoch begins when this one has no full batch left.
     pub fn next_batch(&mut self) -> &[usize] {
+        self.with_next(|batch| batch.len());
+        &self.order[self.next - self.batch_size..self.next]
+    }
+
+    /// Runs `work` on the rows of the next batch and returns its result. When that batch is the
+    /// epoch's last, the next epoch's order is prepared at the same time (with `rayon::join`).
+    pub fn with_next<R: Send>(&mut self, work: impl FnOnce(&[usize]) -> R + Send) -> R {
         let b = self.batch_size;
-        if self.next.saturating_add(b) > self.order.len() {
-            self.order.shuffle(&mut self.rng);
-            if b > 1 {
-                sort_within_batches(&mut self.order, b, &mut self.batch_of_row);
-            }
+        let n = self.order.len();
+        if self.next.saturating_add(b) > n {
+            self.order = match self.upcoming.take() {
+                Some(order) => order,
+                None => self.shuffled(self.order.clone()),
+            };
             self.next = 0;
         }
         let start = self.next;
         self.next += b;
-        &self.order[start..start + b]
+        if self.next + b <= n {
+            return work(&self.order[start..self.next]);
+        }
+        let Batches {
+            order,
+            rng,
+            batch_of_row,
+            ..
+        } = self;
+        let (result, upcoming) = rayon::join(
+            || work(&order[start..start + b]),
+            || shuffle_epoch(order.clone(), b, rng, batch_of_row),
+        );
+        self.upcoming = Some(upcoming);
+        result
     }
+
+    fn shuffled(&mut self, order: Vec<usize>) -> Vec<usize> {
+        shuffle_epoch(
+            order,
+            self.batch_size,
+            &mut self.rng,
+            &mut self.batch_of_row,
+        )
+    }
+}
+
+/// The next epoch's order: `order` shuffled, then each full batch sorted.
+fn shuffle_epoch(
+    mut order: Vec<usize>,
+    b: usize,
+    rng: &mut ChaCha8Rng,
+    batch_of_row: &mut Vec<u32>,
+) -> Vec<usize> {
+    order.shuffle(rng);
+    if b > 1 {
+        sort_within_batches(&mut order, b, batch_of_row);
+    }
+    order
 }
 
 /// Sorts each full batch of `order` (positions `k·b .. (k+1)·b`) in increasing row order, in one
@@ -241,6 +312,34 @@ pub(crate) fn step(params: &mut Params, grad_sum: &[f64], n: usize, config: &Sgd
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The floor decides alone when it can, asks for the exact loss only within 1 of the limit,
+    /// and always agrees with [`diverged`] of the exact loss.
+    #[test]
+    fn batch_divergence_from_the_floor_agrees_with_the_exact_loss() {
+        use std::cell::Cell;
+        let asked = Cell::new(0);
+        let cases = [
+            (0.69, 1.2, false, false),
+            (DIVERGED_LOSS - 2.0, DIVERGED_LOSS - 1.5, false, false),
+            (DIVERGED_LOSS - 0.5, DIVERGED_LOSS - 0.2, true, false),
+            (DIVERGED_LOSS - 0.5, DIVERGED_LOSS + 0.1, true, true),
+            (DIVERGED_LOSS, DIVERGED_LOSS + 0.5, true, true),
+            (DIVERGED_LOSS + 0.5, DIVERGED_LOSS + 1.0, false, true),
+            (f64::INFINITY, f64::INFINITY, false, true),
+            (f64::NAN, f64::NAN, false, true),
+        ];
+        for (floor, exact, asks, lost) in cases {
+            asked.set(0);
+            let decided = batch_diverged(floor, || {
+                asked.set(asked.get() + 1);
+                exact
+            });
+            assert_eq!(decided, lost, "floor {floor}");
+            assert_eq!(decided, diverged(exact), "floor {floor}");
+            assert_eq!(asked.get(), usize::from(asks), "floor {floor}");
+        }
+    }
 
     /// The batches are those of the plain recipe: shuffle the previous order, cut it into full
     /// batches, sort each batch; the short tail is skipped.
