@@ -12,7 +12,9 @@ use super::kernel::{Rows, StepTotals, Totals, CHUNK_ROWS};
 #[cfg(target_arch = "x86_64")]
 use super::lanes::Avx2;
 use super::lanes::{Lanes, Portable};
-use super::logistic::{loss_and_probability, loss_floor_and_probability, predict_class};
+use super::logistic::{
+    exp_neg_abs, loss_and_probability_from, loss_floor_and_probability_from, predict_class,
+};
 use super::params::Params;
 use super::prefetch::{prefetch_row, LOOKAHEAD};
 use crate::data::Dataset;
@@ -98,14 +100,15 @@ struct Acc {
 }
 
 impl Acc {
-    /// Loss and correctness of a row (logit `z`, target `t`) added in; returns its residual.
+    /// Loss and correctness of a row (logit `z`, `e = exp(-|z|)`, target `t`) added in; returns
+    /// its residual.
     /// Without `LOSS`, the loss's floor [`loss_floor_and_probability`] is added instead.
     #[inline(always)]
-    fn row<const LOSS: bool>(&mut self, z: f64, t: f64) -> f64 {
+    fn row<const LOSS: bool>(&mut self, z: f64, e: f64, t: f64) -> f64 {
         let (l, y) = if LOSS {
-            loss_and_probability(z, t)
+            loss_and_probability_from(z, e, t)
         } else {
-            loss_floor_and_probability(z, t)
+            loss_floor_and_probability_from(z, e, t)
         };
         self.loss += l;
         self.correct += usize::from(predict_class(y) == t);
@@ -231,10 +234,11 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
         let t = [target(g), target(g + 1), target(g + 2), target(g + 3)];
         for (p, acc) in models.iter().zip(accs.iter_mut()) {
             let z = L::logit4(&p.weights, p.bias, [x0, x1, x2, x3]);
-            let r0 = acc.row::<LOSS>(z[0], t[0]);
-            let r1 = acc.row::<LOSS>(z[1], t[1]);
-            let r2 = acc.row::<LOSS>(z[2], t[2]);
-            let r3 = acc.row::<LOSS>(z[3], t[3]);
+            let e = L::exp_neg_abs4(z);
+            let r0 = acc.row::<LOSS>(z[0], e[0], t[0]);
+            let r1 = acc.row::<LOSS>(z[1], e[1], t[1]);
+            let r2 = acc.row::<LOSS>(z[2], e[2], t[2]);
+            let r3 = acc.row::<LOSS>(z[3], e[3], t[3]);
             if GRAD {
                 add_rows4(&mut acc.grad, [r0, r1, r2, r3], [x0, x1, x2, x3]);
                 acc.gb += (r0 + r1) + (r2 + r3);
@@ -243,7 +247,8 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
     }
     for (p, acc) in models.iter().zip(accs.iter_mut()) {
         for i in full..n {
-            let r = acc.row::<LOSS>(L::logit(&p.weights, p.bias, row(i)), target(i));
+            let z = L::logit(&p.weights, p.bias, row(i));
+            let r = acc.row::<LOSS>(z, exp_neg_abs(z), target(i));
             if GRAD {
                 add_row(&mut acc.grad, r, row(i));
                 acc.gb += r;

@@ -4,9 +4,12 @@
 //! `i ≡ k (mod 8)`, the lanes combined as `((l0+l4) + (l1+l5)) + ((l2+l6) + (l3+l7))`, then the
 //! remainder, then the bias. [`Avx2`] does exactly these operations with lanes 0-3 and 4-7 in two
 //! AVX registers (multiplies and adds, never fused), so it gives the same bits, only faster than
-//! the compiler's own vectorization of the portable loop.
+//! the compiler's own vectorization of the portable loop. The same holds for the exponentials of
+//! four rows ([`super::exp`]).
 
-use super::logistic;
+#[cfg(target_arch = "x86_64")]
+use super::exp;
+use super::logistic::{self, exp_neg_abs};
 
 /// One way to compute the logit of a row.
 pub trait Lanes {
@@ -15,6 +18,11 @@ pub trait Lanes {
     /// The logits of four rows, each with the bits of [`Lanes::logit`] on that row alone.
     fn logit4(weights: &[f64], bias: f64, x: [&[f64]; 4]) -> [f64; 4] {
         x.map(|row| Self::logit(weights, bias, row))
+    }
+
+    /// `exp(-|z|)` of four logits, each with the bits of [`exp_neg_abs`].
+    fn exp_neg_abs4(z: [f64; 4]) -> [f64; 4] {
+        z.map(exp_neg_abs)
     }
 }
 
@@ -44,6 +52,12 @@ impl Lanes for Avx2 {
     fn logit4(weights: &[f64], bias: f64, x: [&[f64]; 4]) -> [f64; 4] {
         // SAFETY: as above.
         unsafe { logit4_avx2(weights, bias, x) }
+    }
+
+    #[inline(always)]
+    fn exp_neg_abs4(z: [f64; 4]) -> [f64; 4] {
+        // SAFETY: as above.
+        unsafe { exp::exp_neg_avx2(z.map(|z| -z.abs())) }
     }
 }
 

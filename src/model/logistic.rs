@@ -11,26 +11,24 @@
 //!            = softplus(z) - t·z,   softplus(z) = log(1 + exp(z)) = max(z, 0) + log1p(e)
 //! ```
 //!
-//! (the same stable form as scikit-learn's `log_logistic`, which linfa-logistic copies). The
+//! (the same stable form as scikit-learn's `log_logistic`, which linfa-logistic copies), with the
+//! exponential of [`super::exp`]. The
 //! classic definition with `log(y + 1e-15)` is kept in [`classic_loss`] as a reference. Its offset
 //! shifts it by about `1e-15 / q`, where `q` is the probability of the true class: the two agree
 //! to 1e-9 while `q > 2.5e-6`, and the stable form is the exact one below that.
 
+use super::exp::exp_neg;
+
 /// `sigmoid(z) = 1 / (1 + exp(-z))`, never overflowing.
 #[inline]
 pub fn sigmoid(z: f64) -> f64 {
-    let e = (-z.abs()).exp();
-    if z >= 0.0 {
-        1.0 / (1.0 + e)
-    } else {
-        e / (1.0 + e)
-    }
+    probability_from(z, exp_neg_abs(z))
 }
 
 /// `log(1 + exp(z))` without overflow: `max(z, 0) + log1p(exp(-|z|))`.
 #[inline]
 pub fn softplus(z: f64) -> f64 {
-    z.max(0.0) + (-z.abs()).exp().ln_1p()
+    z.max(0.0) + exp_neg_abs(z).ln_1p()
 }
 
 /// Cross-entropy of one row from its logit `z` and target `t` (0 or 1): `softplus(z) - t·z`.
@@ -39,33 +37,43 @@ pub fn loss_from_logit(z: f64, t: f64) -> f64 {
     softplus(z) - t * z
 }
 
+/// `exp(-|z|)`, which lies in `[0, 1]` for every logit: the one exponential of a row.
+#[inline(always)]
+pub fn exp_neg_abs(z: f64) -> f64 {
+    exp_neg(-z.abs())
+}
+
 /// Loss and probability of one row from the same `exp(-|z|)`: what the kernels need per row.
 #[inline(always)]
 pub fn loss_and_probability(z: f64, t: f64) -> (f64, f64) {
-    let e = (-z.abs()).exp();
-    let y = if z >= 0.0 {
-        1.0 / (1.0 + e)
-    } else {
-        e / (1.0 + e)
-    };
-    (z.max(0.0) + e.ln_1p() - t * z, y)
+    loss_and_probability_from(z, exp_neg_abs(z), t)
 }
 
-/// The loss less its `log1p(exp(-|z|))` part, which lies in `(0, ln 2]`, and the probability:
-/// `max(z, 0) - t·z`. A floor of the loss that costs no logarithm, for passes that need the loss
-/// only to tell whether it passed a bound. Rounded, it is still at most the rounded loss of
-/// [`loss_and_probability`]: for `t = 0` the two are `m` and `m + l` with `m = max(z, 0)` and
-/// `l >= 0`, for `t = 1` they are `max(-z, 0)` and `(m + l) - z`, and rounding never reverses an
-/// order.
+/// [`loss_and_probability`] given `e = exp(-|z|)` (computed for several rows at once).
 #[inline(always)]
-pub fn loss_floor_and_probability(z: f64, t: f64) -> (f64, f64) {
-    let e = (-z.abs()).exp();
-    let y = if z >= 0.0 {
+pub fn loss_and_probability_from(z: f64, e: f64, t: f64) -> (f64, f64) {
+    (z.max(0.0) + e.ln_1p() - t * z, probability_from(z, e))
+}
+
+/// `sigmoid(z)` given `e = exp(-|z|)`.
+#[inline(always)]
+fn probability_from(z: f64, e: f64) -> f64 {
+    if z >= 0.0 {
         1.0 / (1.0 + e)
     } else {
         e / (1.0 + e)
-    };
-    (z.max(0.0) - t * z, y)
+    }
+}
+
+/// The loss less its `log1p(exp(-|z|))` part, which lies in `(0, ln 2]`, and the probability, given
+/// `e = exp(-|z|)`: `max(z, 0) - t·z`. A floor of the loss that costs no logarithm, for passes that
+/// need the loss only to tell whether it passed a bound. Rounded, it is still at most the rounded
+/// loss of [`loss_and_probability`]: for `t = 0` the two are `m` and `m + l` with `m = max(z, 0)`
+/// and `l >= 0`, for `t = 1` they are `max(-z, 0)` and `(m + l) - z`, and rounding never reverses
+/// an order.
+#[inline(always)]
+pub fn loss_floor_and_probability_from(z: f64, e: f64, t: f64) -> (f64, f64) {
+    (z.max(0.0) - t * z, probability_from(z, e))
 }
 
 /// The classic per-row loss `-t·log(y + 1e-15) - (1-t)·log(1 - y + 1e-15)`, a reference only.

@@ -2,6 +2,7 @@
 //! kernel, the gradient check and the model file.
 
 pub mod accumulate;
+pub mod exp;
 pub mod gradcheck;
 pub mod hessian;
 pub mod io;
