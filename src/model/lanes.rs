@@ -4,12 +4,13 @@
 //! `i ≡ k (mod 8)`, the lanes combined as `((l0+l4) + (l1+l5)) + ((l2+l6) + (l3+l7))`, then the
 //! remainder, then the bias. [`Avx2`] does exactly these operations with lanes 0-3 and 4-7 in two
 //! AVX registers (multiplies and adds, never fused), so it gives the same bits, only faster than
-//! the compiler's own vectorization of the portable loop. The same holds for the exponentials of
-//! four rows ([`super::exp`]).
+//! the compiler's own vectorization of the portable loop. The same holds for the exponentials and
+//! logarithms of four rows ([`super::exp`], [`super::log1p`]).
 
-#[cfg(target_arch = "x86_64")]
-use super::exp;
+use super::log1p::log1p_unit;
 use super::logistic::{self, exp_neg_abs};
+#[cfg(target_arch = "x86_64")]
+use super::{exp, log1p};
 
 /// One way to compute the logit of a row.
 pub trait Lanes {
@@ -23,6 +24,11 @@ pub trait Lanes {
     /// `exp(-|z|)` of four logits, each with the bits of [`exp_neg_abs`].
     fn exp_neg_abs4(z: [f64; 4]) -> [f64; 4] {
         z.map(exp_neg_abs)
+    }
+
+    /// `log(1 + e)` of four values in `[0, 1]`, each with the bits of [`log1p_unit`].
+    fn log1p_unit4(e: [f64; 4]) -> [f64; 4] {
+        e.map(log1p_unit)
     }
 }
 
@@ -58,6 +64,12 @@ impl Lanes for Avx2 {
     fn exp_neg_abs4(z: [f64; 4]) -> [f64; 4] {
         // SAFETY: as above.
         unsafe { exp::exp_neg_avx2(z.map(|z| -z.abs())) }
+    }
+
+    #[inline(always)]
+    fn log1p_unit4(e: [f64; 4]) -> [f64; 4] {
+        // SAFETY: as above.
+        unsafe { log1p::log1p_unit_avx2(e) }
     }
 }
 

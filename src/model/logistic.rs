@@ -12,12 +12,13 @@
 //! ```
 //!
 //! (the same stable form as scikit-learn's `log_logistic`, which linfa-logistic copies), with the
-//! exponential of [`super::exp`]. The
+//! exponential of [`super::exp`] and the logarithm of [`super::log1p`]. The
 //! classic definition with `log(y + 1e-15)` is kept in [`classic_loss`] as a reference. Its offset
 //! shifts it by about `1e-15 / q`, where `q` is the probability of the true class: the two agree
 //! to 1e-9 while `q > 2.5e-6`, and the stable form is the exact one below that.
 
 use super::exp::exp_neg;
+use super::log1p::log1p_unit;
 
 /// `sigmoid(z) = 1 / (1 + exp(-z))`, never overflowing.
 #[inline]
@@ -28,7 +29,7 @@ pub fn sigmoid(z: f64) -> f64 {
 /// `log(1 + exp(z))` without overflow: `max(z, 0) + log1p(exp(-|z|))`.
 #[inline]
 pub fn softplus(z: f64) -> f64 {
-    z.max(0.0) + exp_neg_abs(z).ln_1p()
+    z.max(0.0) + log1p_unit(exp_neg_abs(z))
 }
 
 /// Cross-entropy of one row from its logit `z` and target `t` (0 or 1): `softplus(z) - t·z`.
@@ -46,13 +47,15 @@ pub fn exp_neg_abs(z: f64) -> f64 {
 /// Loss and probability of one row from the same `exp(-|z|)`: what the kernels need per row.
 #[inline(always)]
 pub fn loss_and_probability(z: f64, t: f64) -> (f64, f64) {
-    loss_and_probability_from(z, exp_neg_abs(z), t)
+    let e = exp_neg_abs(z);
+    loss_and_probability_from(z, e, log1p_unit(e), t)
 }
 
-/// [`loss_and_probability`] given `e = exp(-|z|)` (computed for several rows at once).
+/// [`loss_and_probability`] given `e = exp(-|z|)` and `log1p_e = log(1 + e)` (computed for several
+/// rows at once).
 #[inline(always)]
-pub fn loss_and_probability_from(z: f64, e: f64, t: f64) -> (f64, f64) {
-    (z.max(0.0) + e.ln_1p() - t * z, probability_from(z, e))
+pub fn loss_and_probability_from(z: f64, e: f64, log1p_e: f64, t: f64) -> (f64, f64) {
+    (z.max(0.0) + log1p_e - t * z, probability_from(z, e))
 }
 
 /// `sigmoid(z)` given `e = exp(-|z|)`.

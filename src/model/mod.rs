@@ -9,6 +9,7 @@ pub mod io;
 pub mod kernel;
 pub mod kernel_many;
 pub mod lanes;
+pub mod log1p;
 pub mod logistic;
 pub mod params;
 pub mod predict;
