@@ -9,7 +9,7 @@
 use crate::data::Splits;
 use crate::error::Result;
 use crate::model::{evaluate, Evaluation, Params};
-use crate::train::{fit_library, fit_newton, NewtonConfig};
+use crate::train::{fit_library, fit_newton, LibraryFit, NewtonConfig, NewtonFit};
 
 /// Loss and accuracy of one model on the three sets, and its loss minus the optimum's.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -54,19 +54,46 @@ pub struct FinalResult {
     pub library_iterations: usize,
 }
 
-/// Fits the optimum and the library baseline (in parallel) and scores all three models.
-pub fn run(
-    chosen: Chosen,
-    sgd: &Params,
+/// The two reference models: the exact optimum and the library baseline.
+pub struct References {
+    newton: NewtonFit,
+    library: LibraryFit,
+    newton_l2: f64,
+    library_l2: f64,
+}
+
+/// Fits the optimum and the library baseline, in parallel. Neither depends on any SGD run, so
+/// the study fits them beside its grid.
+pub fn fit_references(
     splits: &Splits,
     newton: &NewtonConfig,
     library_l2: f64,
-) -> Result<FinalResult> {
+) -> Result<References> {
     let (newton_fit, library_fit) = rayon::join(
         || fit_newton(&splits.train, newton),
         || fit_library(&splits.train, library_l2),
     );
-    let (newton_fit, library_fit) = (newton_fit?, library_fit?);
+    Ok(References {
+        newton: newton_fit?,
+        library: library_fit?,
+        newton_l2: newton.l2,
+        library_l2,
+    })
+}
+
+/// Scores the chosen SGD model and the two references side by side.
+pub fn run(
+    chosen: Chosen,
+    sgd: &Params,
+    splits: &Splits,
+    references: References,
+) -> Result<FinalResult> {
+    let References {
+        newton: newton_fit,
+        library: library_fit,
+        newton_l2,
+        library_l2,
+    } = references;
     let score = |params: &Params| {
         let (train, (val, test)) = rayon::join(
             || evaluate(params, &splits.train),
@@ -107,7 +134,7 @@ pub fn run(
     Ok(FinalResult {
         chosen,
         models,
-        newton_l2: newton.l2,
+        newton_l2,
         newton_iterations: newton_fit.iterations,
         newton_gradient_max_norm: newton_fit.gradient_max_norm,
         library_l2,

@@ -186,6 +186,7 @@ fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
             let ahead = |i: usize| {
                 for &next in idx.iter().skip(i + LOOKAHEAD).take(4) {
                     prefetch_row(data.x.row(next));
+                    prefetch_row(std::slice::from_ref(&data.targets[next]));
                 }
             };
             add_rows::<GRAD, LOSS, L>(

@@ -63,7 +63,7 @@ impl Lanes for Avx2 {
     #[inline(always)]
     fn exp_neg_abs4(z: [f64; 4]) -> [f64; 4] {
         // SAFETY: as above.
-        unsafe { exp::exp_neg_avx2(z.map(|z| -z.abs())) }
+        unsafe { exp::exp_neg_avx2([-z[0].abs(), -z[1].abs(), -z[2].abs(), -z[3].abs()]) }
     }
 
     #[inline(always)]
@@ -118,7 +118,7 @@ unsafe fn logit4_avx2(weights: &[f64], bias: f64, x: [&[f64]; 4]) -> [f64; 4] {
     use std::arch::x86_64::*;
     let n = x.iter().fold(weights.len(), |n, row| n.min(row.len()));
     let w = &weights[..n];
-    let v = x.map(|row| &row[..n]);
+    let v = [&x[0][..n], &x[1][..n], &x[2][..n], &x[3][..n]];
     let full = n / 8 * 8;
     let mut lo = [_mm256_setzero_pd(); 4];
     let mut hi = [_mm256_setzero_pd(); 4];
@@ -136,7 +136,12 @@ unsafe fn logit4_avx2(weights: &[f64], bias: f64, x: [&[f64]; 4]) -> [f64; 4] {
     }
     // The four rows' `((s0+s1) + (s2+s3))`, where `s = lo + hi`, side by side: the pairwise sums
     // of each row by `hadd`, then the two halves of each row added.
-    let sums = [0, 1, 2, 3].map(|r| _mm256_add_pd(lo[r], hi[r]));
+    let sums = [
+        _mm256_add_pd(lo[0], hi[0]),
+        _mm256_add_pd(lo[1], hi[1]),
+        _mm256_add_pd(lo[2], hi[2]),
+        _mm256_add_pd(lo[3], hi[3]),
+    ];
     let h01 = _mm256_hadd_pd(sums[0], sums[1]);
     let h23 = _mm256_hadd_pd(sums[2], sums[3]);
     let total = _mm256_add_pd(
