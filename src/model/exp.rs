@@ -68,7 +68,20 @@ fn split_power(n: i64) -> (i64, i64) {
 #[inline]
 pub unsafe fn exp_neg_avx2(x: [f64; 4]) -> [f64; 4] {
     use std::arch::x86_64::*;
-    let x = _mm256_loadu_pd(x.as_ptr());
+    let mut out = [0.0; 4];
+    _mm256_storeu_pd(out.as_mut_ptr(), exp_neg_m256(_mm256_loadu_pd(x.as_ptr())));
+    out
+}
+
+/// [`exp_neg_avx2`] on a register.
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub unsafe fn exp_neg_m256(x: std::arch::x86_64::__m256d) -> std::arch::x86_64::__m256d {
+    use std::arch::x86_64::*;
     // `max(CLAMP, x)` returns `x` when either is NaN, like the scalar comparison.
     let x = _mm256_max_pd(_mm256_set1_pd(CLAMP), x);
     let round = _mm256_set1_pd(ROUND);
@@ -97,10 +110,7 @@ pub unsafe fn exp_neg_avx2(x: [f64; 4]) -> [f64; 4] {
             _mm256_set1_epi64x(1023),
         )))
     };
-    let e = _mm256_mul_pd(_mm256_mul_pd(p, exponent(a)), exponent(b));
-    let mut out = [0.0; 4];
-    _mm256_storeu_pd(out.as_mut_ptr(), e);
-    out
+    _mm256_mul_pd(_mm256_mul_pd(p, exponent(a)), exponent(b))
 }
 
 #[cfg(test)]

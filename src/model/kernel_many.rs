@@ -12,12 +12,9 @@ use super::kernel::{Rows, StepTotals, Totals, CHUNK_ROWS};
 #[cfg(target_arch = "x86_64")]
 use super::lanes::Avx2;
 use super::lanes::{Lanes, Portable};
-use super::log1p::log1p_unit;
-use super::logistic::{
-    exp_neg_abs, loss_and_probability_from, loss_floor_and_probability_from, predict_class,
-};
 use super::params::Params;
 use super::prefetch::{prefetch_row, LOOKAHEAD};
+use super::row_stats::{row_stats, Rows4};
 use crate::data::Dataset;
 use rayon::prelude::*;
 
@@ -101,19 +98,13 @@ struct Acc {
 }
 
 impl Acc {
-    /// Loss and correctness of a row (logit `z`, `e = exp(-|z|)`, `log1p_e = log(1 + e)`, target
-    /// `t`) added in; returns its residual.
-    /// Without `LOSS`, the loss's floor [`loss_floor_and_probability`] is added instead.
+    /// Four rows' statistics added in, the losses one by one in row order.
     #[inline(always)]
-    fn row<const LOSS: bool>(&mut self, z: f64, e: f64, log1p_e: f64, t: f64) -> f64 {
-        let (l, y) = if LOSS {
-            loss_and_probability_from(z, e, log1p_e, t)
-        } else {
-            loss_floor_and_probability_from(z, e, t)
-        };
-        self.loss += l;
-        self.correct += usize::from(predict_class(y) == t);
-        y - t
+    fn add4(&mut self, rows: &Rows4) {
+        for l in rows.loss {
+            self.loss += l;
+        }
+        self.correct += rows.correct;
     }
 }
 
@@ -236,12 +227,9 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
         let t = [target(g), target(g + 1), target(g + 2), target(g + 3)];
         for (p, acc) in models.iter().zip(accs.iter_mut()) {
             let z = L::logit4(&p.weights, p.bias, [x0, x1, x2, x3]);
-            let e = L::exp_neg_abs4(z);
-            let l = if LOSS { L::log1p_unit4(e) } else { [0.0; 4] };
-            let r0 = acc.row::<LOSS>(z[0], e[0], l[0], t[0]);
-            let r1 = acc.row::<LOSS>(z[1], e[1], l[1], t[1]);
-            let r2 = acc.row::<LOSS>(z[2], e[2], l[2], t[2]);
-            let r3 = acc.row::<LOSS>(z[3], e[3], l[3], t[3]);
+            let stats = L::rows4::<LOSS>(z, t);
+            acc.add4(&stats);
+            let [r0, r1, r2, r3] = stats.residual;
             if GRAD {
                 add_rows4(&mut acc.grad, [r0, r1, r2, r3], [x0, x1, x2, x3]);
                 acc.gb += (r0 + r1) + (r2 + r3);
@@ -251,8 +239,9 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
     for (p, acc) in models.iter().zip(accs.iter_mut()) {
         for i in full..n {
             let z = L::logit(&p.weights, p.bias, row(i));
-            let e = exp_neg_abs(z);
-            let r = acc.row::<LOSS>(z, e, log1p_unit(e), target(i));
+            let (loss, r, right) = row_stats::<LOSS>(z, target(i));
+            acc.loss += loss;
+            acc.correct += usize::from(right);
             if GRAD {
                 add_row(&mut acc.grad, r, row(i));
                 acc.gb += r;

@@ -4,13 +4,11 @@
 //! `i ≡ k (mod 8)`, the lanes combined as `((l0+l4) + (l1+l5)) + ((l2+l6) + (l3+l7))`, then the
 //! remainder, then the bias. [`Avx2`] does exactly these operations with lanes 0-3 and 4-7 in two
 //! AVX registers (multiplies and adds, never fused), so it gives the same bits, only faster than
-//! the compiler's own vectorization of the portable loop. The same holds for the exponentials and
-//! logarithms of four rows ([`super::exp`], [`super::log1p`]).
+//! the compiler's own vectorization of the portable loop. The same holds for the statistics of
+//! four rows ([`super::row_stats`]).
 
-use super::log1p::log1p_unit;
-use super::logistic::{self, exp_neg_abs};
-#[cfg(target_arch = "x86_64")]
-use super::{exp, log1p};
+use super::logistic;
+use super::row_stats::{self, Rows4};
 
 /// One way to compute the logit of a row.
 pub trait Lanes {
@@ -21,14 +19,10 @@ pub trait Lanes {
         x.map(|row| Self::logit(weights, bias, row))
     }
 
-    /// `exp(-|z|)` of four logits, each with the bits of [`exp_neg_abs`].
-    fn exp_neg_abs4(z: [f64; 4]) -> [f64; 4] {
-        z.map(exp_neg_abs)
-    }
-
-    /// `log(1 + e)` of four values in `[0, 1]`, each with the bits of [`log1p_unit`].
-    fn log1p_unit4(e: [f64; 4]) -> [f64; 4] {
-        e.map(log1p_unit)
+    /// The statistics of four rows from their logits and targets, each with the bits of
+    /// [`row_stats::row_stats`] on that row alone.
+    fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
+        row_stats::rows4::<LOSS>(z, t)
     }
 }
 
@@ -61,15 +55,9 @@ impl Lanes for Avx2 {
     }
 
     #[inline(always)]
-    fn exp_neg_abs4(z: [f64; 4]) -> [f64; 4] {
+    fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
         // SAFETY: as above.
-        unsafe { exp::exp_neg_avx2([-z[0].abs(), -z[1].abs(), -z[2].abs(), -z[3].abs()]) }
-    }
-
-    #[inline(always)]
-    fn log1p_unit4(e: [f64; 4]) -> [f64; 4] {
-        // SAFETY: as above.
-        unsafe { log1p::log1p_unit_avx2(e) }
+        unsafe { row_stats::rows4_avx2::<LOSS>(z, t) }
     }
 }
 

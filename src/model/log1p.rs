@@ -53,8 +53,24 @@ pub fn log1p_unit(e: f64) -> f64 {
 #[inline]
 pub unsafe fn log1p_unit_avx2(e: [f64; 4]) -> [f64; 4] {
     use std::arch::x86_64::*;
+    let mut lanes = [0.0; 4];
+    _mm256_storeu_pd(
+        lanes.as_mut_ptr(),
+        log1p_unit_m256(_mm256_loadu_pd(e.as_ptr())),
+    );
+    lanes
+}
+
+/// [`log1p_unit_avx2`] on a register.
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub unsafe fn log1p_unit_m256(e: std::arch::x86_64::__m256d) -> std::arch::x86_64::__m256d {
+    use std::arch::x86_64::*;
     let set = |v: f64| _mm256_set1_pd(v);
-    let e = _mm256_loadu_pd(e.as_ptr());
     let one = set(1.0);
     let u = _mm256_add_pd(one, e);
     let c = _mm256_div_pd(_mm256_sub_pd(e, _mm256_sub_pd(u, one)), u);
@@ -74,13 +90,10 @@ pub unsafe fn log1p_unit_avx2(e: [f64; 4]) -> [f64; 4] {
         _mm256_mul_pd(s, _mm256_add_pd(hfsq, r)),
         _mm256_add_pd(_mm256_mul_pd(k, set(LN2_LO)), c),
     );
-    let out = _mm256_sub_pd(
+    _mm256_sub_pd(
         _mm256_mul_pd(k, set(LN2_HI)),
         _mm256_sub_pd(_mm256_sub_pd(hfsq, inner), f),
-    );
-    let mut lanes = [0.0; 4];
-    _mm256_storeu_pd(lanes.as_mut_ptr(), out);
-    lanes
+    )
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub fn sigmoid(z: f64) -> f64 {
 /// `log(1 + exp(z))` without overflow: `max(z, 0) + log1p(exp(-|z|))`.
 #[inline]
 pub fn softplus(z: f64) -> f64 {
-    z.max(0.0) + log1p_unit(exp_neg_abs(z))
+    positive_part(z) + log1p_unit(exp_neg_abs(z))
 }
 
 /// Cross-entropy of one row from its logit `z` and target `t` (0 or 1): `softplus(z) - t·z`.
@@ -55,12 +55,23 @@ pub fn loss_and_probability(z: f64, t: f64) -> (f64, f64) {
 /// rows at once).
 #[inline(always)]
 pub fn loss_and_probability_from(z: f64, e: f64, log1p_e: f64, t: f64) -> (f64, f64) {
-    (z.max(0.0) + log1p_e - t * z, probability_from(z, e))
+    (positive_part(z) + log1p_e - t * z, probability_from(z, e))
+}
+
+/// `max(z, 0)`, written as the AVX `max(z, 0)` computes it (0 for NaN and for -0), so that the
+/// vector build of the row statistics has the same bits.
+#[inline(always)]
+pub fn positive_part(z: f64) -> f64 {
+    if z > 0.0 {
+        z
+    } else {
+        0.0
+    }
 }
 
 /// `sigmoid(z)` given `e = exp(-|z|)`.
 #[inline(always)]
-fn probability_from(z: f64, e: f64) -> f64 {
+pub fn probability_from(z: f64, e: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + e)
     } else {
@@ -76,7 +87,7 @@ fn probability_from(z: f64, e: f64) -> f64 {
 /// an order.
 #[inline(always)]
 pub fn loss_floor_and_probability_from(z: f64, e: f64, t: f64) -> (f64, f64) {
-    (z.max(0.0) - t * z, probability_from(z, e))
+    (positive_part(z) - t * z, probability_from(z, e))
 }
 
 /// The classic per-row loss `-t·log(y + 1e-15) - (1-t)·log(1 - y + 1e-15)`, a reference only.

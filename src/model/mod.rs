@@ -14,6 +14,7 @@ pub mod logistic;
 pub mod params;
 pub mod predict;
 pub mod prefetch;
+pub mod row_stats;
 pub mod simulate;
 
 pub use gradcheck::{gradcheck, GradcheckReport};

@@ -1,0 +1,129 @@
+//! What the row loop needs of each row once its logit is known: the loss (or its floor, see
+//! [`super::kernel::StepTotals`]), the residual `y - t` and whether the predicted class is right.
+//!
+//! [`row_stats`] is the definition, one row at a time, from the functions of
+//! [`super::logistic`]. [`rows4_avx2`] does the same operations for four rows in one AVX register
+//! each (exponential, division, logarithm and comparisons included), so it gives the same bits.
+
+use super::log1p::log1p_unit;
+use super::logistic::{
+    exp_neg_abs, loss_and_probability_from, loss_floor_and_probability_from, predict_class,
+};
+
+/// The statistics of four rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rows4 {
+    /// The loss of each row (`LOSS`), else its floor `max(z, 0) - t·z`.
+    pub loss: [f64; 4],
+    /// `y - t` of each row.
+    pub residual: [f64; 4],
+    /// How many of the four are classified right.
+    pub correct: usize,
+}
+
+/// Loss (or floor), residual and correctness of one row from its logit `z` and target `t`.
+#[inline(always)]
+pub fn row_stats<const LOSS: bool>(z: f64, t: f64) -> (f64, f64, bool) {
+    let e = exp_neg_abs(z);
+    let (loss, y) = if LOSS {
+        loss_and_probability_from(z, e, log1p_unit(e), t)
+    } else {
+        loss_floor_and_probability_from(z, e, t)
+    };
+    (loss, y - t, predict_class(y) == t)
+}
+
+/// [`row_stats`] of four rows.
+#[inline(always)]
+pub fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
+    let mut out = Rows4 {
+        loss: [0.0; 4],
+        residual: [0.0; 4],
+        correct: 0,
+    };
+    for k in 0..4 {
+        let (loss, residual, correct) = row_stats::<LOSS>(z[k], t[k]);
+        out.loss[k] = loss;
+        out.residual[k] = residual;
+        out.correct += usize::from(correct);
+    }
+    out
+}
+
+/// [`rows4`] in AVX registers.
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub unsafe fn rows4_avx2<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
+    use super::exp::exp_neg_m256;
+    use super::log1p::log1p_unit_m256;
+    use std::arch::x86_64::*;
+    let (z, t) = (_mm256_loadu_pd(z.as_ptr()), _mm256_loadu_pd(t.as_ptr()));
+    let (zero, one) = (_mm256_setzero_pd(), _mm256_set1_pd(1.0));
+    // -|z|: the sign bit set.
+    let e = exp_neg_m256(_mm256_or_pd(z, _mm256_set1_pd(-0.0)));
+    // y = 1/(1+e) where z >= 0, e/(1+e) elsewhere.
+    let upper = _mm256_cmp_pd::<_CMP_GE_OQ>(z, zero);
+    let y = _mm256_div_pd(_mm256_blendv_pd(e, one, upper), _mm256_add_pd(one, e));
+    // max(z, 0): z where z > 0, else the second operand, 0 (NaN and -0 included).
+    let positive = _mm256_max_pd(z, zero);
+    let t_z = _mm256_mul_pd(t, z);
+    let loss = if LOSS {
+        _mm256_sub_pd(_mm256_add_pd(positive, log1p_unit_m256(e)), t_z)
+    } else {
+        _mm256_sub_pd(positive, t_z)
+    };
+    let class = _mm256_and_pd(_mm256_cmp_pd::<_CMP_GE_OQ>(y, _mm256_set1_pd(0.5)), one);
+    let right = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_EQ_OQ>(class, t));
+    let mut out = Rows4 {
+        loss: [0.0; 4],
+        residual: [0.0; 4],
+        correct: right.count_ones() as usize,
+    };
+    _mm256_storeu_pd(out.loss.as_mut_ptr(), loss);
+    _mm256_storeu_pd(out.residual.as_mut_ptr(), _mm256_sub_pd(y, t));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Same bits as the one-row definition for every kind of logit (zeros of both signs, the
+    /// edges of the exponential's range, infinities, NaN), both targets and both modes.
+    #[test]
+    fn avx2_gives_the_bits_of_the_one_row_definition() {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            let mut zs: Vec<f64> = (-4_000..=4_000).map(|k| k as f64 * 0.0123).collect();
+            zs.extend([
+                0.0, -0.0, 1e-300, -1e-300, 708.4, -708.4, 745.2, -745.2, 1e4, -1e4,
+            ]);
+            zs.extend([f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
+            while !zs.len().is_multiple_of(4) {
+                zs.push(0.5);
+            }
+            let same = |a: [f64; 4], b: [f64; 4]| {
+                a.iter()
+                    .zip(&b)
+                    .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+            };
+            for (k, four) in zs.chunks_exact(4).enumerate() {
+                let z = [four[0], four[1], four[2], four[3]];
+                let t = [0, 1, 2, 3].map(|i| ((k + i) % 2) as f64);
+                for (scalar, vector) in [
+                    // SAFETY: the processor has AVX2.
+                    (rows4::<true>(z, t), unsafe { rows4_avx2::<true>(z, t) }),
+                    (rows4::<false>(z, t), unsafe { rows4_avx2::<false>(z, t) }),
+                ] {
+                    assert!(same(scalar.loss, vector.loss), "{z:?}");
+                    assert!(same(scalar.residual, vector.residual), "{z:?}");
+                    assert_eq!(scalar.correct, vector.correct, "{z:?}");
+                }
+            }
+        }
+    }
+}
