@@ -16,7 +16,7 @@ mod stream;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use msd_century::data::Dataset;
 use msd_century::model::evaluate;
-use msd_century::model::kernel::{loss_gradient, Rows, CHUNK_ROWS};
+use msd_century::model::kernel::{loss_gradient, step_totals, Rows, CHUNK_ROWS};
 use msd_century::model::logistic::l2_penalty;
 use msd_century::model::simulate::{moderate_truth, simulate};
 use msd_century::model::{Init, Params};
@@ -214,7 +214,7 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     let run_epoch = || {
         let mut p = params.clone();
         for rows in &epoch {
-            let t = loss_gradient(&p, train, Rows::Subset(rows));
+            let t = step_totals(&p, train, Rows::Subset(rows)).0;
             for (w, g) in p.weights.iter_mut().zip(&t.grad_sum) {
                 *w -= 0.1 * g / batch as f64;
             }
