@@ -167,7 +167,11 @@ fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
                 t.len(),
                 |i| &x[i * d..(i + 1) * d],
                 |i| t[i],
-                |_| {},
+                |i| {
+                    if let Some(ahead) = x.get((i + LOOKAHEAD) * d..(i + LOOKAHEAD + 4) * d) {
+                        prefetch_row(ahead);
+                    }
+                },
             );
             range.len()
         }
