@@ -14,9 +14,15 @@ use super::row_stats::{self, Rows4};
 pub trait Lanes {
     fn logit(weights: &[f64], bias: f64, x: &[f64]) -> f64;
 
-    /// The logits of four rows, each with the bits of [`Lanes::logit`] on that row alone.
+    /// The logits of four rows, one row after the other: rows read in address order stream from
+    /// memory better than four rows read side by side.
     fn logit4(weights: &[f64], bias: f64, x: [&[f64]; 4]) -> [f64; 4] {
-        x.map(|row| Self::logit(weights, bias, row))
+        [
+            Self::logit(weights, bias, x[0]),
+            Self::logit(weights, bias, x[1]),
+            Self::logit(weights, bias, x[2]),
+            Self::logit(weights, bias, x[3]),
+        ]
     }
 
     /// The statistics of four rows from their logits and targets, each with the bits of
@@ -46,12 +52,6 @@ impl Lanes for Avx2 {
     fn logit(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
         // SAFETY: `Avx2` is only used by code that checked the processor for AVX2.
         unsafe { logit_avx2(weights, bias, x) }
-    }
-
-    #[inline(always)]
-    fn logit4(weights: &[f64], bias: f64, x: [&[f64]; 4]) -> [f64; 4] {
-        // SAFETY: as above.
-        unsafe { logit4_avx2(weights, bias, x) }
     }
 
     #[inline(always)]
@@ -91,60 +91,6 @@ unsafe fn logit_avx2(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
         tail += a * b;
     }
     ((s[0] + s[1]) + (s[2] + s[3])) + tail + bias
-}
-
-/// Four rows at once: each row keeps its own two registers and its own order of operations (those
-/// of [`logit_avx2`]), so each logit has the same bits; the rows share every load of the weights
-/// and their eight independent sums keep both adders busy, where one row's sums wait on each other.
-///
-/// # Safety
-/// Only on a processor with AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-unsafe fn logit4_avx2(weights: &[f64], bias: f64, x: [&[f64]; 4]) -> [f64; 4] {
-    use std::arch::x86_64::*;
-    let n = x.iter().fold(weights.len(), |n, row| n.min(row.len()));
-    let w = &weights[..n];
-    let v = [&x[0][..n], &x[1][..n], &x[2][..n], &x[3][..n]];
-    let full = n / 8 * 8;
-    let mut lo = [_mm256_setzero_pd(); 4];
-    let mut hi = [_mm256_setzero_pd(); 4];
-    let mut i = 0;
-    while i < full {
-        // SAFETY: i + 8 <= full <= n, the length of every slice.
-        let wp = w.as_ptr().add(i);
-        let (w_lo, w_hi) = (_mm256_loadu_pd(wp), _mm256_loadu_pd(wp.add(4)));
-        for r in 0..4 {
-            let xp = v[r].as_ptr().add(i);
-            lo[r] = _mm256_add_pd(lo[r], _mm256_mul_pd(w_lo, _mm256_loadu_pd(xp)));
-            hi[r] = _mm256_add_pd(hi[r], _mm256_mul_pd(w_hi, _mm256_loadu_pd(xp.add(4))));
-        }
-        i += 8;
-    }
-    // The four rows' `((s0+s1) + (s2+s3))`, where `s = lo + hi`, side by side: the pairwise sums
-    // of each row by `hadd`, then the two halves of each row added.
-    let sums = [
-        _mm256_add_pd(lo[0], hi[0]),
-        _mm256_add_pd(lo[1], hi[1]),
-        _mm256_add_pd(lo[2], hi[2]),
-        _mm256_add_pd(lo[3], hi[3]),
-    ];
-    let h01 = _mm256_hadd_pd(sums[0], sums[1]);
-    let h23 = _mm256_hadd_pd(sums[2], sums[3]);
-    let total = _mm256_add_pd(
-        _mm256_permute2f128_pd::<0x20>(h01, h23),
-        _mm256_permute2f128_pd::<0x31>(h01, h23),
-    );
-    let mut tail = _mm256_setzero_pd();
-    for j in full..n {
-        let xj = _mm256_set_pd(v[3][j], v[2][j], v[1][j], v[0][j]);
-        tail = _mm256_add_pd(tail, _mm256_mul_pd(_mm256_set1_pd(w[j]), xj));
-    }
-    let z = _mm256_add_pd(_mm256_add_pd(total, tail), _mm256_set1_pd(bias));
-    let mut out = [0.0f64; 4];
-    _mm256_storeu_pd(out.as_mut_ptr(), z);
-    out
 }
 
 #[cfg(test)]
