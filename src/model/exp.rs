@@ -81,36 +81,63 @@ pub unsafe fn exp_neg_avx2(x: [f64; 4]) -> [f64; 4] {
 #[target_feature(enable = "avx2")]
 #[inline]
 pub unsafe fn exp_neg_m256(x: std::arch::x86_64::__m256d) -> std::arch::x86_64::__m256d {
+    exp_neg_m256n([x])[0]
+}
+
+/// [`exp_neg_m256`] of `N` registers, each step done for all of them before the next. The series
+/// is a long chain of dependent operations; `N` independent chains side by side keep the
+/// processor's arithmetic units busy where one chain would leave them waiting on its own results.
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub unsafe fn exp_neg_m256n<const N: usize>(
+    x: [std::arch::x86_64::__m256d; N],
+) -> [std::arch::x86_64::__m256d; N] {
     use std::arch::x86_64::*;
-    // `max(CLAMP, x)` returns `x` when either is NaN, like the scalar comparison.
-    let x = _mm256_max_pd(_mm256_set1_pd(CLAMP), x);
-    let round = _mm256_set1_pd(ROUND);
-    let t = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(LOG2_E)), round);
-    let n = _mm256_sub_pd(t, round);
-    let r = _mm256_sub_pd(
-        _mm256_sub_pd(x, _mm256_mul_pd(n, _mm256_set1_pd(LN2_HI))),
-        _mm256_mul_pd(n, _mm256_set1_pd(LN2_LO)),
-    );
-    let mut p = _mm256_set1_pd(TAYLOR[0]);
-    for c in &TAYLOR[1..] {
-        p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(*c));
+    let set = |v: f64| _mm256_set1_pd(v);
+    let (round, one) = (set(ROUND), set(1.0));
+    let mut t = [round; N];
+    let mut r = [one; N];
+    for k in 0..N {
+        // `max(CLAMP, x)` returns `x` when either is NaN, like the scalar comparison.
+        let x = _mm256_max_pd(set(CLAMP), x[k]);
+        t[k] = _mm256_add_pd(_mm256_mul_pd(x, set(LOG2_E)), round);
+        let n = _mm256_sub_pd(t[k], round);
+        r[k] = _mm256_sub_pd(
+            _mm256_sub_pd(x, _mm256_mul_pd(n, set(LN2_HI))),
+            _mm256_mul_pd(n, set(LN2_LO)),
+        );
     }
-    let one = _mm256_set1_pd(1.0);
-    p = _mm256_add_pd(
-        _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(p, r), one), r),
-        one,
-    );
-    let n = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(round));
-    let minus_n = _mm256_sub_epi64(_mm256_setzero_si256(), n);
-    let a = _mm256_sub_epi64(_mm256_setzero_si256(), _mm256_srli_epi64::<1>(minus_n));
-    let b = _mm256_sub_epi64(n, a);
+    let mut p = [set(TAYLOR[0]); N];
+    for c in &TAYLOR[1..] {
+        let c = set(*c);
+        for k in 0..N {
+            p[k] = _mm256_add_pd(_mm256_mul_pd(p[k], r[k]), c);
+        }
+    }
+    for k in 0..N {
+        p[k] = _mm256_add_pd(
+            _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(p[k], r[k]), one), r[k]),
+            one,
+        );
+    }
     let exponent = |k: __m256i| {
         _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_add_epi64(
             k,
             _mm256_set1_epi64x(1023),
         )))
     };
-    _mm256_mul_pd(_mm256_mul_pd(p, exponent(a)), exponent(b))
+    for k in 0..N {
+        let n = _mm256_sub_epi64(_mm256_castpd_si256(t[k]), _mm256_castpd_si256(round));
+        let minus_n = _mm256_sub_epi64(_mm256_setzero_si256(), n);
+        let a = _mm256_sub_epi64(_mm256_setzero_si256(), _mm256_srli_epi64::<1>(minus_n));
+        let b = _mm256_sub_epi64(n, a);
+        p[k] = _mm256_mul_pd(_mm256_mul_pd(p[k], exponent(a)), exponent(b));
+    }
+    p
 }
 
 #[cfg(test)]

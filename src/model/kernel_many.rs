@@ -7,7 +7,7 @@
 //! kernel [`super::kernel::loss_gradient`] is the case of one model, so each result has the same
 //! bits as that model alone.
 
-use super::accumulate::{add_row, add_rows4};
+use super::accumulate::{add_row, add_rows4, add_rows4_pair};
 use super::kernel::{Rows, StepTotals, Totals, CHUNK_ROWS};
 #[cfg(target_arch = "x86_64")]
 use super::lanes::Avx2;
@@ -106,6 +106,12 @@ impl Acc {
         }
         self.correct += rows.correct;
     }
+
+    /// Four rows' residuals added into the bias sum.
+    #[inline(always)]
+    fn add_bias4(&mut self, [r0, r1, r2, r3]: [f64; 4]) {
+        self.gb += (r0 + r1) + (r2 + r3);
+    }
 }
 
 /// One chunk for every model, compiled for AVX2 where the processor has it (with the logit of
@@ -168,7 +174,7 @@ fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
                 |i| &x[i * d..(i + 1) * d],
                 |i| t[i],
                 |i| {
-                    if let Some(ahead) = x.get((i + LOOKAHEAD) * d..(i + LOOKAHEAD + 4) * d) {
+                    if let Some(ahead) = x.get((i + LOOKAHEAD) * d..(i + LOOKAHEAD + 1) * d) {
                         prefetch_row(ahead);
                     }
                 },
@@ -179,7 +185,7 @@ fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
             let row = |i: usize| data.x.row(idx[i]);
             // Rows come in shuffled (or sparse) order: ask for the ones a few groups ahead now.
             let ahead = |i: usize| {
-                for &next in idx.iter().skip(i + LOOKAHEAD).take(4) {
+                if let Some(&next) = idx.get(i + LOOKAHEAD) {
                     prefetch_row(data.x.row(next));
                     prefetch_row(std::slice::from_ref(&data.targets[next]));
                 }
@@ -225,18 +231,54 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
     ahead: impl Fn(usize),
 ) {
     let full = n / 4 * 4;
+    let mut z = vec![[0.0; 4]; models.len()];
+    let mut stats = vec![Rows4::default(); models.len()];
     for g in (0..full).step_by(4) {
-        ahead(g);
-        let (x0, x1, x2, x3) = (row(g), row(g + 1), row(g + 2), row(g + 3));
+        let x = [row(g), row(g + 1), row(g + 2), row(g + 3)];
         let t = [target(g), target(g + 1), target(g + 2), target(g + 3)];
-        for (p, acc) in models.iter().zip(accs.iter_mut()) {
-            let z = L::logit4(&p.weights, p.bias, [x0, x1, x2, x3]);
-            let stats = L::rows4::<LOSS>(z, t);
-            acc.add4(&stats);
-            let [r0, r1, r2, r3] = stats.residual;
-            if GRAD {
-                add_rows4(&mut acc.grad, [r0, r1, r2, r3], [x0, x1, x2, x3]);
-                acc.gb += (r0 + r1) + (r2 + r3);
+        // The logits, models two at a time: each row's features, once loaded, serve both.
+        // Memory is asked for the rows ahead one row per pair of models, not in one burst.
+        let mut asked = 0;
+        for (p, z) in models.chunks_exact(2).zip(z.chunks_exact_mut(2)) {
+            if asked < 4 {
+                ahead(g + asked);
+                asked += 1;
+            }
+            [z[0], z[1]] =
+                L::logit4_pair([&p[0].weights, &p[1].weights], [p[0].bias, p[1].bias], x);
+        }
+        for k in asked..4 {
+            ahead(g + k);
+        }
+        let odd = models.len() / 2 * 2;
+        for (p, z) in models[odd..].iter().zip(&mut z[odd..]) {
+            *z = L::logit4(&p.weights, p.bias, x);
+        }
+        // The statistics of every model next to each other: their long chains of dependent
+        // operations (exponential, division, logarithm) are independent of each other, so the
+        // processor overlaps them.
+        L::rows4_each::<LOSS>(&z, t, &mut stats);
+        for (s, acc) in stats.iter().zip(accs.iter_mut()) {
+            acc.add4(s);
+        }
+        if GRAD {
+            for (s, pair) in stats.chunks_exact(2).zip(accs.chunks_exact_mut(2)) {
+                let [acc_a, acc_b] = pair else {
+                    unreachable!("chunks of two")
+                };
+                add_rows4_pair(
+                    &mut acc_a.grad,
+                    &mut acc_b.grad,
+                    s[0].residual,
+                    s[1].residual,
+                    x,
+                );
+                acc_a.add_bias4(s[0].residual);
+                acc_b.add_bias4(s[1].residual);
+            }
+            for (s, acc) in stats[odd..].iter().zip(&mut accs[odd..]) {
+                add_rows4(&mut acc.grad, s.residual, x);
+                acc.add_bias4(s.residual);
             }
         }
     }
@@ -274,7 +316,8 @@ mod tests {
                 x: Matrix::from_vec(n, d, x),
                 targets: (0..n).map(|i| ((i * 31 % 7) < 3) as u8 as f64).collect(),
             };
-            let params: Vec<Params> = (0..3)
+            // Seven models: pairs, a chunk of four statistics and a remainder of each.
+            let params: Vec<Params> = (0..7)
                 .map(|s| Params::init(d, Init::Normal { seed: s }))
                 .collect();
             let models: Vec<&Params> = params.iter().collect();

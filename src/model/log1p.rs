@@ -69,31 +69,55 @@ pub unsafe fn log1p_unit_avx2(e: [f64; 4]) -> [f64; 4] {
 #[target_feature(enable = "avx2")]
 #[inline]
 pub unsafe fn log1p_unit_m256(e: std::arch::x86_64::__m256d) -> std::arch::x86_64::__m256d {
+    log1p_unit_m256n([e])[0]
+}
+
+/// [`log1p_unit_m256`] of `N` registers, each step done for all of them before the next, so that
+/// `N` independent chains of dependent operations overlap (see `exp_neg_m256n`).
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub unsafe fn log1p_unit_m256n<const N: usize>(
+    e: [std::arch::x86_64::__m256d; N],
+) -> [std::arch::x86_64::__m256d; N] {
     use std::arch::x86_64::*;
     let set = |v: f64| _mm256_set1_pd(v);
     let one = set(1.0);
-    let u = _mm256_add_pd(one, e);
-    let c = _mm256_div_pd(_mm256_sub_pd(e, _mm256_sub_pd(u, one)), u);
-    let high = _mm256_cmp_pd::<_CMP_GE_OQ>(u, set(SQRT_2));
-    let m = _mm256_blendv_pd(u, _mm256_mul_pd(u, set(0.5)), high);
-    let k = _mm256_and_pd(high, one);
-    let f = _mm256_sub_pd(m, one);
-    let s = _mm256_div_pd(f, _mm256_add_pd(set(2.0), f));
-    let z = _mm256_mul_pd(s, s);
-    let mut r = set(LG[0]);
-    for g in &LG[1..] {
-        r = _mm256_add_pd(_mm256_mul_pd(r, z), set(*g));
+    let (mut c, mut k, mut f, mut s, mut z) = ([one; N], [one; N], [one; N], [one; N], [one; N]);
+    for j in 0..N {
+        let u = _mm256_add_pd(one, e[j]);
+        c[j] = _mm256_div_pd(_mm256_sub_pd(e[j], _mm256_sub_pd(u, one)), u);
+        let high = _mm256_cmp_pd::<_CMP_GE_OQ>(u, set(SQRT_2));
+        let m = _mm256_blendv_pd(u, _mm256_mul_pd(u, set(0.5)), high);
+        k[j] = _mm256_and_pd(high, one);
+        f[j] = _mm256_sub_pd(m, one);
+        s[j] = _mm256_div_pd(f[j], _mm256_add_pd(set(2.0), f[j]));
+        z[j] = _mm256_mul_pd(s[j], s[j]);
     }
-    let r = _mm256_mul_pd(r, z);
-    let hfsq = _mm256_mul_pd(_mm256_mul_pd(set(0.5), f), f);
-    let inner = _mm256_add_pd(
-        _mm256_mul_pd(s, _mm256_add_pd(hfsq, r)),
-        _mm256_add_pd(_mm256_mul_pd(k, set(LN2_LO)), c),
-    );
-    _mm256_sub_pd(
-        _mm256_mul_pd(k, set(LN2_HI)),
-        _mm256_sub_pd(_mm256_sub_pd(hfsq, inner), f),
-    )
+    let mut r = [set(LG[0]); N];
+    for g in &LG[1..] {
+        let g = set(*g);
+        for j in 0..N {
+            r[j] = _mm256_add_pd(_mm256_mul_pd(r[j], z[j]), g);
+        }
+    }
+    let mut out = [one; N];
+    for j in 0..N {
+        let r = _mm256_mul_pd(r[j], z[j]);
+        let hfsq = _mm256_mul_pd(_mm256_mul_pd(set(0.5), f[j]), f[j]);
+        let inner = _mm256_add_pd(
+            _mm256_mul_pd(s[j], _mm256_add_pd(hfsq, r)),
+            _mm256_add_pd(_mm256_mul_pd(k[j], set(LN2_LO)), c[j]),
+        );
+        out[j] = _mm256_sub_pd(
+            _mm256_mul_pd(k[j], set(LN2_HI)),
+            _mm256_sub_pd(_mm256_sub_pd(hfsq, inner), f[j]),
+        );
+    }
+    out
 }
 
 #[cfg(test)]

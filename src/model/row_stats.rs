@@ -11,7 +11,7 @@ use super::logistic::{
 };
 
 /// The statistics of four rows.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Rows4 {
     /// The loss of each row (`LOSS`), else its floor `max(z, 0) - t·z`.
     pub loss: [f64; 4],
@@ -31,6 +31,15 @@ pub fn row_stats<const LOSS: bool>(z: f64, t: f64) -> (f64, f64, bool) {
         loss_floor_and_probability_from(z, e, t)
     };
     (loss, y - t, predict_class(y) == t)
+}
+
+/// [`rows4`] of the same four rows (targets `t`) under each model of `z` (its four logits), into
+/// `out`.
+#[inline(always)]
+pub fn rows4_each<const LOSS: bool>(z: &[[f64; 4]], t: [f64; 4], out: &mut [Rows4]) {
+    for (z, out) in z.iter().zip(out) {
+        *out = rows4::<LOSS>(*z, t);
+    }
 }
 
 /// [`row_stats`] of four rows.
@@ -58,34 +67,74 @@ pub fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
 #[target_feature(enable = "avx2")]
 #[inline]
 pub unsafe fn rows4_avx2<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
-    use super::exp::exp_neg_m256;
-    use super::log1p::log1p_unit_m256;
+    rows4_avx2n::<LOSS, 1>([z], t)[0]
+}
+
+/// [`rows4_avx2`] of the same four rows (targets `t`) under `N` models (logits `z[k]`), the `N`
+/// computations interleaved step by step so that their long dependency chains overlap.
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub unsafe fn rows4_avx2n<const LOSS: bool, const N: usize>(
+    z: [[f64; 4]; N],
+    t: [f64; 4],
+) -> [Rows4; N] {
+    use super::exp::exp_neg_m256n;
+    use super::log1p::log1p_unit_m256n;
     use std::arch::x86_64::*;
-    let (z, t) = (_mm256_loadu_pd(z.as_ptr()), _mm256_loadu_pd(t.as_ptr()));
     let (zero, one) = (_mm256_setzero_pd(), _mm256_set1_pd(1.0));
+    let t = _mm256_loadu_pd(t.as_ptr());
+    let z = z.map(|z| _mm256_loadu_pd(z.as_ptr()));
     // -|z|: the sign bit set.
-    let e = exp_neg_m256(_mm256_or_pd(z, _mm256_set1_pd(-0.0)));
-    // y = 1/(1+e) where z >= 0, e/(1+e) elsewhere.
-    let upper = _mm256_cmp_pd::<_CMP_GE_OQ>(z, zero);
-    let y = _mm256_div_pd(_mm256_blendv_pd(e, one, upper), _mm256_add_pd(one, e));
-    // max(z, 0): z where z > 0, else the second operand, 0 (NaN and -0 included).
-    let positive = _mm256_max_pd(z, zero);
-    let t_z = _mm256_mul_pd(t, z);
-    let loss = if LOSS {
-        _mm256_sub_pd(_mm256_add_pd(positive, log1p_unit_m256(e)), t_z)
-    } else {
-        _mm256_sub_pd(positive, t_z)
-    };
-    let class = _mm256_and_pd(_mm256_cmp_pd::<_CMP_GE_OQ>(y, _mm256_set1_pd(0.5)), one);
-    let right = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_EQ_OQ>(class, t));
-    let mut out = Rows4 {
-        loss: [0.0; 4],
-        residual: [0.0; 4],
-        correct: right.count_ones() as usize,
-    };
-    _mm256_storeu_pd(out.loss.as_mut_ptr(), loss);
-    _mm256_storeu_pd(out.residual.as_mut_ptr(), _mm256_sub_pd(y, t));
+    let e = exp_neg_m256n(z.map(|z| _mm256_or_pd(z, _mm256_set1_pd(-0.0))));
+    let log1p_e = if LOSS { log1p_unit_m256n(e) } else { e };
+    let mut out = [Rows4::default(); N];
+    for k in 0..N {
+        // y = 1/(1+e) where z >= 0, e/(1+e) elsewhere.
+        let upper = _mm256_cmp_pd::<_CMP_GE_OQ>(z[k], zero);
+        let y = _mm256_div_pd(_mm256_blendv_pd(e[k], one, upper), _mm256_add_pd(one, e[k]));
+        // max(z, 0): z where z > 0, else the second operand, 0 (NaN and -0 included).
+        let positive = _mm256_max_pd(z[k], zero);
+        let t_z = _mm256_mul_pd(t, z[k]);
+        let loss = if LOSS {
+            _mm256_sub_pd(_mm256_add_pd(positive, log1p_e[k]), t_z)
+        } else {
+            _mm256_sub_pd(positive, t_z)
+        };
+        let class = _mm256_and_pd(_mm256_cmp_pd::<_CMP_GE_OQ>(y, _mm256_set1_pd(0.5)), one);
+        let right = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_EQ_OQ>(class, t));
+        out[k].correct = right.count_ones() as usize;
+        _mm256_storeu_pd(out[k].loss.as_mut_ptr(), loss);
+        _mm256_storeu_pd(out[k].residual.as_mut_ptr(), _mm256_sub_pd(y, t));
+    }
     out
+}
+
+/// [`rows4_avx2`] of the same four rows under each model of `z` into `out`, four models at a time
+/// ([`rows4_avx2n`]).
+///
+/// # Safety
+/// Only on a processor with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub unsafe fn rows4_each_avx2<const LOSS: bool>(z: &[[f64; 4]], t: [f64; 4], out: &mut [Rows4]) {
+    let mut z = z.chunks_exact(4);
+    let mut out = out.chunks_exact_mut(4);
+    for (z, out) in (&mut z).zip(&mut out) {
+        out.copy_from_slice(&rows4_avx2n::<LOSS, 4>([z[0], z[1], z[2], z[3]], t));
+    }
+    let (z, out) = (z.remainder(), out.into_remainder());
+    match *z {
+        [] => {}
+        [a] => out.copy_from_slice(&rows4_avx2n::<LOSS, 1>([a], t)),
+        [a, b] => out.copy_from_slice(&rows4_avx2n::<LOSS, 2>([a, b], t)),
+        [a, b, c] => out.copy_from_slice(&rows4_avx2n::<LOSS, 3>([a, b, c], t)),
+        _ => unreachable!("a remainder of chunks of four"),
+    }
 }
 
 #[cfg(test)]
@@ -122,6 +171,37 @@ mod tests {
                     assert!(same(scalar.loss, vector.loss), "{z:?}");
                     assert!(same(scalar.residual, vector.residual), "{z:?}");
                     assert_eq!(scalar.correct, vector.correct, "{z:?}");
+                }
+                // The same four rows under 1 to 7 models at once (chunks of four and every
+                // remainder), each model's logits a rotation of these.
+                for models in 1..=7 {
+                    let zs: Vec<[f64; 4]> = (0..models)
+                        .map(|m| [0, 1, 2, 3].map(|i| z[(i + m) % 4]))
+                        .collect();
+                    for loss in [true, false] {
+                        let (mut each, mut vector) = (
+                            vec![Rows4::default(); models],
+                            vec![Rows4::default(); models],
+                        );
+                        let alone: Vec<Rows4> = if loss {
+                            rows4_each::<true>(&zs, t, &mut each);
+                            // SAFETY: the processor has AVX2.
+                            unsafe { rows4_each_avx2::<true>(&zs, t, &mut vector) };
+                            zs.iter().map(|z| rows4::<true>(*z, t)).collect()
+                        } else {
+                            rows4_each::<false>(&zs, t, &mut each);
+                            // SAFETY: as above.
+                            unsafe { rows4_each_avx2::<false>(&zs, t, &mut vector) };
+                            zs.iter().map(|z| rows4::<false>(*z, t)).collect()
+                        };
+                        for got in [&each, &vector] {
+                            for (a, b) in alone.iter().zip(got) {
+                                assert!(same(a.loss, b.loss), "{models} models, {zs:?}");
+                                assert!(same(a.residual, b.residual), "{models} models");
+                                assert_eq!(a.correct, b.correct, "{models} models");
+                            }
+                        }
+                    }
                 }
             }
         }

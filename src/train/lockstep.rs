@@ -127,7 +127,8 @@ mod tests {
         let train = simulate::simulate(3_001, &simulate::moderate_truth(90, 0.2), 11);
         let val = simulate::simulate(997, &simulate::moderate_truth(90, 0.2), 12);
         for batch_size in [1, 7, 64, 1_000] {
-            let configs: Vec<SgdConfig> = [0.01, 0.5, 1e6]
+            // Five runs: two pairs of models and one alone in the row loop.
+            let configs: Vec<SgdConfig> = [0.01, 0.5, 1e6, 0.1, 2.0]
                 .iter()
                 .map(|&lr| SgdConfig {
                     learning_rate: lr,
@@ -138,11 +139,11 @@ mod tests {
                     seed: 5,
                 })
                 .collect();
-            let inits: Vec<Params> = (0..3)
+            let inits: Vec<Params> = (0..5)
                 .map(|k| Params::init(90, crate::model::Init::Normal { seed: k }))
                 .collect();
             let together = train_sgd_lockstep(&train, &val, inits.clone(), &configs).unwrap();
-            for k in 0..3 {
+            for k in 0..5 {
                 let alone = train_sgd(&train, &val, inits[k].clone(), &configs[k]).unwrap();
                 assert_eq!(together[k], alone, "batch {batch_size}, run {k}");
             }
