@@ -17,6 +17,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use msd_century::data::Dataset;
 use msd_century::model::evaluate;
 use msd_century::model::kernel::{loss_gradient, step_totals, Rows, CHUNK_ROWS};
+use msd_century::model::kernel_many::step_totals_many;
 use msd_century::model::logistic::l2_penalty;
 use msd_century::model::simulate::{moderate_truth, simulate};
 use msd_century::model::{Init, Params};
@@ -221,6 +222,24 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
         }
         p
     };
+    // The study's 7 runs at batch 50,000 (4 grid rates, 3 Monte Carlo inits) train in lockstep:
+    // each batch read once for all of them.
+    let seven: Vec<Params> = (0..7)
+        .map(|k| Params::init(params.len(), Init::Normal { seed: k }))
+        .collect();
+    let run_epoch_seven = || {
+        let mut ps = seven.clone();
+        for rows in &epoch {
+            let models: Vec<&Params> = ps.iter().collect();
+            let totals = step_totals_many(&models, train, Rows::Subset(rows));
+            for (p, t) in ps.iter_mut().zip(totals) {
+                for (w, g) in p.weights.iter_mut().zip(&t.0.grad_sum) {
+                    *w -= 0.1 * g / batch as f64;
+                }
+            }
+        }
+        ps
+    };
     let read_epoch = || {
         epoch
             .iter()
@@ -235,6 +254,9 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     g.sample_size(20);
     g.bench_function("read_batch_rows", |b| b.iter(|| black_box(read_epoch())));
     g.bench_function("sgd_batch50000", |b| b.iter(|| black_box(run_epoch())));
+    g.bench_function("sgd_batch50000_seven_models", |b| {
+        b.iter(|| black_box(run_epoch_seven()))
+    });
     g.finish();
     let mut g = c.benchmark_group("newton_step");
     g.sample_size(20);
@@ -253,6 +275,7 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
         ),
         mean_time(|| drop(black_box(run_epoch())), 10),
     );
+    let sgd_seven = mean_time(|| drop(black_box(run_epoch_seven())), 10);
     let (read_h, hess) = (
         mean_time(
             || {
@@ -261,6 +284,10 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
             10,
         ),
         mean_time(|| drop(black_box(hessian())), 10),
+    );
+    eprintln!(
+        "SGD epoch, 7 models in lockstep / 1 model: {sgd_seven:.2?} / {sgd:.2?} = {:.2}x",
+        sgd_seven.as_secs_f64() / sgd.as_secs_f64()
     );
     eprintln!(
         "SGD epoch (8 batches of 50,000) / read of the same rows: {sgd:.2?} / {read:.2?} = {:.2}x; \
