@@ -132,6 +132,22 @@ pub fn standardization(results: &StudyResults) -> LineChart {
     }
 }
 
+/// Where `loss` falls between `lo` and `hi` on the heat map's colour scale, from 0 to 1: on a log
+/// scale, so that one cell far off (a loss of 18 beside losses of 0.55) does not paint all the
+/// others the same colour; linear where a loss is not positive.
+fn colour_position(loss: f64, lo: f64, hi: f64) -> f64 {
+    let (l, lo, hi) = if lo > 0.0 {
+        (loss.ln(), lo.ln(), hi.ln())
+    } else {
+        (loss, lo, hi)
+    };
+    if hi > lo {
+        (l - lo) / (hi - lo)
+    } else {
+        0.5
+    }
+}
+
 /// Grid search: final validation loss of every cell as a heat map, the best cell outlined.
 pub struct GridHeatmap<'a>(pub &'a GridResult);
 
@@ -150,7 +166,7 @@ impl Plot for GridHeatmap<'_> {
         let centres = |n: usize| (0..n).map(|k| k as f64 + 0.5).collect::<Vec<_>>();
         let mut ctx = ChartBuilder::on(root)
             .caption(
-                "Grid search: final validation loss (darker is lower, best outlined)",
+                "Grid search: final validation loss (darker is lower, log scale, best outlined)",
                 title_font(),
             )
             .margin(12)
@@ -194,8 +210,7 @@ impl Plot for GridHeatmap<'_> {
                 let cell = grid.cell(i, j);
                 let (fill, text) = match (&cell.status, cell.final_val_loss) {
                     (RunStatus::Completed, Some(l)) if l.is_finite() => {
-                        let t = if hi > lo { (l - lo) / (hi - lo) } else { 0.5 };
-                        (sequential(t), format!("{l:.4}"))
+                        (sequential(colour_position(l, lo, hi)), format!("{l:.4}"))
                     }
                     (RunStatus::Diverged { at }, _) => {
                         (RGBColor(200, 200, 200), format!("diverged at {at}"))
@@ -395,5 +410,21 @@ impl Plot for FinalBars<'_> {
             .draw()
             .map_err(err)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour_position;
+
+    #[test]
+    fn heat_map_colours_follow_the_log_of_the_loss() {
+        assert_eq!(colour_position(0.5, 0.5, 18.0), 0.0);
+        assert!((colour_position(18.0, 0.5, 18.0) - 1.0).abs() < 1e-12);
+        // The geometric mean sits half way; on a linear scale it would be at 0.13.
+        assert!((colour_position(3.0, 0.5, 18.0) - 0.5).abs() < 1e-12);
+        assert_eq!(colour_position(0.7, 0.7, 0.7), 0.5);
+        // A loss of 0 cannot go on a log scale: linear then.
+        assert!((colour_position(1.0, 0.0, 4.0) - 0.25).abs() < 1e-12);
     }
 }
