@@ -13,6 +13,7 @@ mod blocks;
 mod chunk;
 mod number;
 mod source;
+mod zip_entry;
 
 pub use chunk::{diagnose, field_problem, Fault};
 pub use number::{parse_field, parse_plain_prefix};

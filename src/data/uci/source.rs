@@ -138,83 +138,7 @@ pub fn with_source<T>(
                 size_hint: None,
             })
         }
-        Kind::Zip => with_zip_entry(path, counted, body),
-    }
-}
-
-/// Runs `body` on the one text file (`.txt`/`.csv`) inside the zip archive `path`.
-fn with_zip_entry<T>(
-    path: &Path,
-    file: Counted,
-    body: impl FnOnce(Source<'_>) -> Result<T>,
-) -> Result<T> {
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| {
-        Error::format(
-            path,
-            format!("not a readable zip archive (truncated or corrupt): {e}"),
-        )
-    })?;
-    let mut names = Vec::new();
-    let mut texts = Vec::new();
-    for i in 0..archive.len() {
-        let Some(name) = archive.name_for_index(i) else {
-            continue;
-        };
-        if name.ends_with('/') || name.starts_with("__MACOSX/") {
-            continue;
-        }
-        names.push(name.to_string());
-        let lower = name.to_ascii_lowercase();
-        if lower.ends_with(".txt") || lower.ends_with(".csv") {
-            texts.push((i, name.to_string()));
-        }
-    }
-    let (index, inner) = match texts.as_slice() {
-        [one] => one.clone(),
-        [] => {
-            return Err(Error::format(
-                path,
-                format!(
-                    "the zip archive holds no .txt or .csv file (it holds: {})",
-                    list(&names)
-                ),
-            ))
-        }
-        many => {
-            let found: Vec<String> = many.iter().map(|(_, n)| n.clone()).collect();
-            return Err(Error::format(
-                path,
-                format!(
-                    "the zip archive holds {} text files ({}); expected one",
-                    many.len(),
-                    list(&found)
-                ),
-            ));
-        }
-    };
-    let name = path.join(&inner);
-    let mut entry = archive
-        .by_index(index)
-        .map_err(|e| Error::format(&name, format!("cannot read from the zip archive: {e}")))?;
-    let size_hint = Some(entry.size());
-    body(Source {
-        reader: &mut entry,
-        name,
-        kind: Kind::Zip,
-        size_hint,
-    })
-}
-
-fn list(names: &[String]) -> String {
-    if names.is_empty() {
-        return "nothing".into();
-    }
-    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
-    let more = names.len().saturating_sub(5);
-    if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
-    } else {
-        shown.join(", ")
+        Kind::Zip => super::zip_entry::with_zip_entry(path, counted, body),
     }
 }
 
@@ -233,7 +157,7 @@ pub fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usiz
 }
 
 /// A file that moves a progress bar by the bytes read from it.
-struct Counted {
+pub struct Counted {
     inner: File,
     bar: ProgressBar,
 }
