@@ -34,14 +34,8 @@ pub trait Lanes {
         ]
     }
 
-    /// The statistics of four rows from their logits and targets, each with the bits of
-    /// [`row_stats::row_stats`] on that row alone.
-    fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
-        row_stats::rows4::<LOSS>(z, t)
-    }
-
-    /// [`Lanes::rows4`] of the same four rows under each model of `z` (its four logits), into
-    /// `out`.
+    /// The statistics of the same four rows (targets `t`) under each model of `z` (its four
+    /// logits), into `out`, each with the bits of [`row_stats::row_stats`] on that row alone.
     fn rows4_each<const LOSS: bool>(z: &[[f64; 4]], t: [f64; 4], out: &mut [Rows4]) {
         row_stats::rows4_each::<LOSS>(z, t, out)
     }
@@ -73,12 +67,6 @@ impl Lanes for Avx2 {
     fn logit4_pair(weights: [&[f64]; 2], bias: [f64; 2], x: [&[f64]; 4]) -> [[f64; 4]; 2] {
         // SAFETY: as above.
         unsafe { logit4_pair_avx2(weights, bias, x) }
-    }
-
-    #[inline(always)]
-    fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
-        // SAFETY: as above.
-        unsafe { row_stats::rows4_avx2::<LOSS>(z, t) }
     }
 
     #[inline(always)]
