@@ -8,6 +8,7 @@
 mod stream;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use msd_century::data::{cache, uci, FULL_ROWS, N_FIELDS};
+use msd_century::Silent;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -93,7 +94,7 @@ fn loading(c: &mut Criterion) {
     let text = text_file();
     let zipped = zip_file(&text);
     // Make sure the cache exists before the reload bench.
-    let (m, _) = cache::load(&text, false).expect("cache build");
+    let (m, _) = cache::load(&text, &Silent).expect("cache build");
     assert_eq!((m.rows(), m.cols()), (FULL_ROWS, N_FIELDS));
     standardizing(c, &m);
     drop(m);
@@ -117,18 +118,18 @@ fn loading(c: &mut Criterion) {
         })
     });
     group.bench_function("parse_text", |b| {
-        b.iter(|| black_box(uci::parse_file(&text, false).expect("parse").rows()))
+        b.iter(|| black_box(uci::parse_file(&text, &Silent).expect("parse").rows()))
     });
     group.bench_function("cache_reload", |b| {
         b.iter(|| {
-            let (m, outcome) = cache::load(&text, false).expect("cache");
+            let (m, outcome) = cache::load(&text, &Silent).expect("cache");
             assert_eq!(outcome, cache::Outcome::Hit);
             black_box(m.rows())
         })
     });
     group.measurement_time(Duration::from_secs(20));
     group.bench_function("parse_zip", |b| {
-        b.iter(|| black_box(uci::parse_file(&zipped, false).expect("parse").rows()))
+        b.iter(|| black_box(uci::parse_file(&zipped, &Silent).expect("parse").rows()))
     });
     group.finish();
 }

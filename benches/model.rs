@@ -15,13 +15,11 @@
 mod stream;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use msd_century::data::Dataset;
-use msd_century::model::evaluate;
-use msd_century::model::kernel::{loss_gradient, step_totals, Rows, CHUNK_ROWS};
-use msd_century::model::kernel_many::step_totals_many;
+use msd_century::internals::{linear, step_sums, table, Batches, Rows, Totals, CHUNK_ROWS};
 use msd_century::model::logistic::l2_penalty;
 use msd_century::model::simulate::{moderate_truth, simulate};
-use msd_century::model::{Init, Params};
-use msd_century::train::{fit_library, fit_newton, train_sgd, NewtonConfig, SgdConfig};
+use msd_century::model::{evaluate, Init, Params};
+use msd_century::train::{LibrarySettings, NewtonSettings, SgdSettings, HESSIAN_SAMPLE_ROWS};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -39,6 +37,11 @@ fn data() -> (Dataset, Dataset) {
 /// A plain streaming read of `values`, in the kernel's chunks.
 fn stream_sum(values: &[f64]) -> f64 {
     stream::stream_sum(values, CHUNK_ROWS * 90)
+}
+
+/// Loss, gradient and accuracy of every training row in one pass.
+fn loss_gradient(params: &Params, data: &Dataset) -> Vec<Totals> {
+    msd_century::internals::loss_gradient(&[linear(params)], table(data), Rows::All)
 }
 
 fn mean_time(mut f: impl FnMut(), reps: usize) -> Duration {
@@ -72,10 +75,10 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("gradient");
     g.sample_size(30);
     g.bench_function("full_batch", |b| {
-        b.iter(|| black_box(loss_gradient(&params, &train, Rows::All)))
+        b.iter(|| black_box(loss_gradient(&params, &train)))
     });
     g.bench_function("full_batch_one_core", |b| {
-        b.iter(|| one.install(|| black_box(loss_gradient(&params, &train, Rows::All))))
+        b.iter(|| one.install(|| black_box(loss_gradient(&params, &train))))
     });
     g.finish();
 
@@ -86,10 +89,7 @@ fn benches(c: &mut Criterion) {
         },
         20,
     );
-    let grad = mean_time(
-        || drop(black_box(loss_gradient(&params, &train, Rows::All))),
-        20,
-    );
+    let grad = mean_time(|| drop(black_box(loss_gradient(&params, &train))), 20);
     let sum1 = one.install(|| {
         mean_time(
             || {
@@ -98,12 +98,7 @@ fn benches(c: &mut Criterion) {
             10,
         )
     });
-    let grad1 = one.install(|| {
-        mean_time(
-            || drop(black_box(loss_gradient(&params, &train, Rows::All))),
-            10,
-        )
-    });
+    let grad1 = one.install(|| mean_time(|| drop(black_box(loss_gradient(&params, &train))), 10));
     eprintln!(
         "full-batch gradient / streaming sum: all cores {:.2?} / {:.2?} = {:.2}x; one core {:.2?} / {:.2?} = {:.2}x ({} MB)",
         grad,
@@ -119,8 +114,10 @@ fn benches(c: &mut Criterion) {
 
     let h = mean_time(
         || {
-            drop(black_box(msd_century::model::hessian::hessian_sum(
-                &params, &train,
+            drop(black_box(msd_century::internals::hessian_sum(
+                linear(&params),
+                table(&train),
+                1,
             )))
         },
         3,
@@ -129,11 +126,12 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("newton");
     g.sample_size(10);
+    let newton = NewtonSettings::default().check().unwrap();
     g.bench_function("solve", |b| {
-        b.iter(|| black_box(fit_newton(&train, &NewtonConfig::default()).unwrap()))
+        b.iter(|| black_box(newton.fit(&train).unwrap()))
     });
     g.finish();
-    let fit = fit_newton(&train, &NewtonConfig::default()).unwrap();
+    let fit = newton.fit(&train).unwrap();
     eprintln!(
         "newton: {} iterations, {} Hessians, max |gradient| {:.2e}",
         fit.iterations, fit.hessian_evaluations, fit.gradient_max_norm
@@ -142,16 +140,20 @@ fn benches(c: &mut Criterion) {
     // The library baseline once (it takes seconds): time, and its objective against Newton's at
     // scikit-learn's default C = 1 (l2 = 1/n).
     let l2 = 1.0 / TRAIN_ROWS as f64;
-    let newton = fit_newton(
-        &train,
-        &NewtonConfig {
-            l2,
-            ..Default::default()
-        },
-    )
+    let newton = NewtonSettings {
+        l2,
+        ..Default::default()
+    }
+    .check()
+    .unwrap()
+    .fit(&train)
     .unwrap();
     let start = Instant::now();
-    let lib = fit_library(&train, l2).unwrap();
+    let lib = LibrarySettings { l2: Some(l2) }
+        .check()
+        .unwrap()
+        .fit(&train)
+        .unwrap();
     let lib_time = start.elapsed();
     let objective = |p: &Params| evaluate(p, &train).loss + l2_penalty(&p.weights, l2);
     eprintln!(
@@ -161,19 +163,21 @@ fn benches(c: &mut Criterion) {
         objective(&lib.params) - newton.objective
     );
 
-    let config = SgdConfig {
+    let sgd = SgdSettings {
         learning_rate: 0.1,
         batch_size: 50_000,
         iterations: 1000,
         eval_every: 10,
         l2: 0.0,
         seed: 1,
-    };
+    }
+    .check()
+    .unwrap();
     let mut g = c.benchmark_group("sgd");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
     g.bench_function("batch50000_iters1000", |b| {
-        b.iter(|| black_box(train_sgd(&train, &val, Params::zeros(90), &config).unwrap()))
+        b.iter(|| black_box(sgd.fit(&train, &val, Params::zeros(90)).unwrap()))
     });
     g.finish();
 }
@@ -186,7 +190,7 @@ fn gather_sum(values: &[f64], rows: &[usize]) -> f64 {
             let mut acc = [0.0f64; 8];
             for (k, &i) in c.iter().enumerate() {
                 if let Some(&next) = c.get(k + 8) {
-                    msd_century::model::prefetch::prefetch_row(&values[next * 90..next * 90 + 90]);
+                    msd_century::internals::prefetch_row(&values[next * 90..next * 90 + 90]);
                 }
                 let row = &values[i * 90..i * 90 + 88];
                 for v in row.chunks_exact(8) {
@@ -204,18 +208,16 @@ fn gather_sum(values: &[f64], rows: &[usize]) -> f64 {
 /// One SGD epoch at batch 50,000 and one Newton step's Hessian, each beside a plain read of the
 /// same rows, with the ratios.
 fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
-    use msd_century::model::hessian::hessian_sum_strided;
-    use msd_century::train::newton::HESSIAN_SAMPLE_ROWS;
     let values = train.x.as_slice();
     let batch = 50_000;
-    let mut batches = msd_century::train::sgd::Batches::new(train.len(), batch, 1);
+    let mut batches = Batches::new(train.len(), batch, 1);
     let epoch: Vec<Vec<usize>> = (0..train.len() / batch)
         .map(|_| batches.next_batch().to_vec())
         .collect();
     let run_epoch = || {
         let mut p = params.clone();
         for rows in &epoch {
-            let t = step_totals(&p, train, Rows::Subset(rows)).0;
+            let t = step_sums(&[linear(&p)], table(train), Rows::Subset(rows)).remove(0);
             for (w, g) in p.weights.iter_mut().zip(&t.grad_sum) {
                 *w -= 0.1 * g / batch as f64;
             }
@@ -230,10 +232,10 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     let run_epoch_seven = || {
         let mut ps = seven.clone();
         for rows in &epoch {
-            let models: Vec<&Params> = ps.iter().collect();
-            let totals = step_totals_many(&models, train, Rows::Subset(rows));
+            let models: Vec<_> = ps.iter().map(linear).collect();
+            let totals = step_sums(&models, table(train), Rows::Subset(rows));
             for (p, t) in ps.iter_mut().zip(totals) {
-                for (w, g) in p.weights.iter_mut().zip(&t.0.grad_sum) {
+                for (w, g) in p.weights.iter_mut().zip(&t.grad_sum) {
                     *w -= 0.1 * g / batch as f64;
                 }
             }
@@ -248,7 +250,7 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     };
     let stride = train.len().div_ceil(HESSIAN_SAMPLE_ROWS);
     let sample: Vec<usize> = (0..train.len()).step_by(stride).collect();
-    let hessian = || hessian_sum_strided(params, train, stride);
+    let hessian = || msd_century::internals::hessian_sum(linear(params), table(train), stride);
 
     let mut g = c.benchmark_group("epoch");
     g.sample_size(20);

@@ -9,6 +9,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use msd_century::data::{load_splits, DataOptions, DataSource, SplitOptions, FULL_ROWS};
 use msd_century::experiments::{run_study, StudyConfig};
 use msd_century::report::write_outputs;
+use msd_century::Silent;
 use std::time::Duration;
 
 fn whole_run(config: &StudyConfig) {
@@ -19,10 +20,9 @@ fn whole_run(config: &StudyConfig) {
         },
         split: SplitOptions::default(),
         use_cache: false,
-        progress: false,
     };
-    let (table, splits) = load_splits(&options).expect("synthetic data");
-    let results = run_study(&table, &splits, config, &|_| {}).expect("study");
+    let (table, splits) = load_splits(&options, &Silent).expect("synthetic data");
+    let results = run_study(&table, &splits, config, &Silent).expect("study");
     let dir = tempfile::tempdir().expect("temporary directory");
     write_outputs(dir.path(), &results).expect("outputs");
 }

@@ -1,7 +1,54 @@
-//! The one error type of the library. Every variant that comes from a file names the file, and
-//! where it applies, the 1-based line and field, so a user can go straight to the problem.
+//! The one error type of the library. Every variant names what to fix: a setting by its name, a
+//! file with, where it applies, the 1-based line and field. The command line turns settings'
+//! names into its own flags; the messages here speak of the library's names.
 
+use std::fmt;
 use std::path::PathBuf;
+
+/// A setting of the library, as an error names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    LearningRate,
+    BatchSize,
+    Iterations,
+    EvalEvery,
+    L2,
+    Tolerance,
+    MaxIterations,
+    /// Rows of synthetic data to generate.
+    SyntheticRows,
+    /// Rows of the train part of a data file.
+    TrainRows,
+    /// Rows of the train part moved to validation.
+    ValRows,
+    /// A field of the study's configuration, by its path (`grid.batch_sizes`).
+    Study(&'static str),
+}
+
+impl Setting {
+    /// The setting's name in the library (and in JSON): `learning_rate`, `grid.batch_sizes`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Setting::LearningRate => "learning_rate",
+            Setting::BatchSize => "batch_size",
+            Setting::Iterations => "iterations",
+            Setting::EvalEvery => "eval_every",
+            Setting::L2 => "l2",
+            Setting::Tolerance => "tolerance",
+            Setting::MaxIterations => "max_iterations",
+            Setting::SyntheticRows => "rows",
+            Setting::TrainRows => "train_rows",
+            Setting::ValRows => "val_rows",
+            Setting::Study(path) => path,
+        }
+    }
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// Errors of the library; messages are one line and say what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -35,17 +82,112 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Format { path: PathBuf, message: String },
 
-    /// An invalid setting, found before any work starts; the message names the option.
-    #[error("{0}")]
-    Config(String),
+    /// A setting outside what it may be; found before any work starts.
+    #[error("{setting} = {value}: {requirement}")]
+    InvalidSetting {
+        setting: Setting,
+        /// The value as given.
+        value: String,
+        /// What the value must be, or why it does not fit the data.
+        requirement: String,
+    },
 
-    /// The data cannot be used as asked (a constant feature, a split that does not fit).
-    #[error("{0}")]
-    Data(String),
+    /// A mini-batch larger than the training set.
+    #[error("batch_size = {batch_size}: larger than the {train_rows} training rows")]
+    BatchTooLarge {
+        batch_size: usize,
+        train_rows: usize,
+    },
 
-    /// A solver could not reach an answer (separable data, no convergence).
-    #[error("{0}")]
-    Solver(String),
+    /// Parameters with another number of weights than the data has features.
+    #[error("the parameters have {weights} weights but the data has {features} features")]
+    ShapeMismatch { weights: usize, features: usize },
+
+    /// A set that must not be empty is.
+    #[error("no {set} rows")]
+    NoRows { set: &'static str },
+
+    /// A feature that cannot be standardized: the same value in every training row.
+    #[error(
+        "feature {feature} (field {}) has zero variance in the {rows} train rows: it cannot be \
+         standardized",
+        feature + 1
+    )]
+    ConstantFeature { feature: usize, rows: usize },
+
+    /// A feature whose mean or spread is beyond the range of a double.
+    #[error(
+        "feature {feature} (field {}): its mean or standard deviation over the {rows} train rows \
+         is beyond the range of a double (values near ±1.8e308): rescale it",
+        feature + 1
+    )]
+    FeatureOutOfRange { feature: usize, rows: usize },
+
+    /// A value that cannot be written in the data format (not finite).
+    #[error("cannot write row {row}, field {field}: {value} is not a finite number")]
+    Unwritable {
+        row: usize,
+        field: usize,
+        value: f64,
+    },
+
+    /// Every training row has the same class: there is nothing to separate.
+    #[error("every one of the {rows} training rows is of class {class}: a classifier needs both")]
+    OneClass { rows: usize, class: u8 },
+
+    /// Without L2 the loss has no finite minimum when the classes are linearly separable.
+    #[error(
+        "{solver} solver: {detail}: the classes look linearly separable, so the loss has no \
+         finite minimum without regularization; add an L2 term"
+    )]
+    Separable {
+        solver: &'static str,
+        detail: String,
+    },
+
+    /// The Hessian cannot be factored although an L2 term keeps it positive definite in theory.
+    #[error("{solver} solver: the Hessian is singular")]
+    SingularHessian { solver: &'static str },
+
+    /// An iterative solver stopped at its iteration limit.
+    #[error(
+        "{solver} solver: no convergence in {iterations} iterations (max |gradient| \
+         {gradient_max_norm:.3e})"
+    )]
+    NoConvergence {
+        solver: &'static str,
+        iterations: usize,
+        gradient_max_norm: f64,
+    },
+
+    /// The Newton line search found no step that lowers the objective.
+    #[error(
+        "{solver} solver: the line search found no decrease at max |gradient| \
+         {gradient_max_norm:.3e}"
+    )]
+    NoDecrease {
+        solver: &'static str,
+        gradient_max_norm: f64,
+    },
+
+    /// A solver met a loss or gradient that is not finite.
+    #[error("{solver} solver: non-finite loss or gradient")]
+    NonFinite { solver: &'static str },
+
+    /// The library baseline (linfa-logistic) failed.
+    #[error("library baseline (linfa-logistic): {message}")]
+    Library { message: String },
+
+    /// SGD runs trained together must share their batches.
+    #[error("runs in lockstep must share batch size, iterations, evaluation interval and seed")]
+    NotInLockstep,
+
+    /// Every cell of the study's grid diverged or was skipped: there is no setting to choose.
+    #[error(
+        "every grid cell diverged or was skipped: no SGD setting to choose; try smaller learning \
+         rates or batch sizes"
+    )]
+    NoUsableGridCell,
 
     /// A download failed or gave a file that is not the data set.
     #[error("download from {url}: {message}")]
@@ -69,6 +211,15 @@ impl Error {
         Error::Format {
             path: path.into(),
             message: message.into(),
+        }
+    }
+
+    /// An invalid setting: `value` as given, and what it must be.
+    pub fn setting(setting: Setting, value: impl ToString, requirement: impl Into<String>) -> Self {
+        Error::InvalidSetting {
+            setting,
+            value: value.to_string(),
+            requirement: requirement.into(),
         }
     }
 }

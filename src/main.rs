@@ -19,7 +19,10 @@ fn main() -> ExitCode {
 /// The error and its causes on one line, each cause once: a message that already ends with
 /// its cause's text (`file: No such file`) is not followed by it again.
 fn chain(err: &anyhow::Error) -> String {
-    let mut text = err.to_string();
+    let mut text = match err.downcast_ref::<msd_century::Error>() {
+        Some(e) => cli::message(e),
+        None => err.to_string(),
+    };
     for cause in err.chain().skip(1) {
         let cause = cause.to_string();
         if !text.ends_with(&cause) {

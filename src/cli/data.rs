@@ -1,9 +1,9 @@
 //! `data synth`, `data inspect`, `data fetch`.
 
+use super::observe::Terminal;
 use super::{emit, print_json, DataArgs};
 use clap::{Args, Subcommand};
 use msd_century::data::{self, fetch, inspect, synthetic, write, FULL_ROWS};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,7 +69,9 @@ pub fn run(cmd: DataCommand) -> anyhow::Result<ExitCode> {
         }
         DataCommand::Inspect(args) => {
             let options = args.data.to_options();
-            let (table, splits) = data::load_splits(&options)?;
+            let observer = Terminal::new();
+            let (table, splits) = data::load_splits(&options, &observer)?;
+            observer.finish();
             let summary = inspect::inspect(&table, &splits);
             if args.json {
                 print_json(&summary)?;
@@ -78,12 +80,10 @@ pub fn run(cmd: DataCommand) -> anyhow::Result<ExitCode> {
             }
         }
         DataCommand::Fetch(args) => {
-            let path = fetch::fetch_expecting(
-                &args.url,
-                &args.dest,
-                args.expect_rows,
-                std::io::stderr().is_terminal(),
-            )?;
+            let observer = Terminal::new();
+            let path = fetch::fetch_expecting(&args.url, &args.dest, args.expect_rows, &observer);
+            observer.finish();
+            let path = path?;
             emit(&format!("{}\n", path.display()))?;
         }
     }

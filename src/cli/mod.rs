@@ -9,13 +9,26 @@ macro_rules! outln {
 }
 
 mod data;
+mod errors;
+mod observe;
+mod progress;
 mod run;
 mod train;
 
+pub use errors::message;
+
 use clap::{Args, Parser, Subcommand};
-use msd_century::data::{DataOptions, DataSource, SplitOptions};
-use std::io::IsTerminal;
+use msd_century::data::{DataOptions, DataSource, SplitOptions, FULL_ROWS};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// Environment variable naming the default data source.
+pub const DATA_ENV: &str = "MSD_DATA";
+/// Default locations of the real file, tried in order.
+pub const DEFAULT_PATHS: [&str; 2] = [
+    "data/YearPredictionMSD.txt.zip",
+    "data/YearPredictionMSD.txt",
+];
 
 #[derive(Debug, Parser)]
 #[command(
@@ -80,15 +93,7 @@ impl DataArgs {
     pub fn to_options(&self) -> DataOptions {
         let source = match &self.data {
             Some(text) => DataSource::parse(text, self.rows, self.synthetic_seed),
-            None => {
-                let (source, fallback) = DataSource::default_source(self.rows, self.synthetic_seed);
-                if fallback {
-                    eprintln!(
-                        "note: no data file given and none under data/: using synthetic MSD-like data"
-                    );
-                }
-                source
-            }
+            None => self.default_source(),
         };
         DataOptions {
             source,
@@ -99,7 +104,24 @@ impl DataArgs {
                 seed: self.seed,
             },
             use_cache: !self.no_cache,
-            progress: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// The source when `--data` is not given: `$MSD_DATA`, else the real file under `data/`,
+    /// else synthetic data, with a notice.
+    fn default_source(&self) -> DataSource {
+        if let Ok(text) = std::env::var(DATA_ENV) {
+            if !text.is_empty() {
+                return DataSource::parse(&text, self.rows, self.synthetic_seed);
+            }
+        }
+        if let Some(path) = DEFAULT_PATHS.iter().find(|p| Path::new(p).is_file()) {
+            return DataSource::File(PathBuf::from(path));
+        }
+        eprintln!("note: no data file given and none under data/: using synthetic MSD-like data");
+        DataSource::Synthetic {
+            rows: self.rows.unwrap_or(FULL_ROWS),
+            seed: self.synthetic_seed,
         }
     }
 }

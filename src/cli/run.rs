@@ -1,11 +1,11 @@
 //! `run`: the whole study, into `DIR/report.html`, `DIR/results.json`, `DIR/plots/`, `DIR/runs/`.
 
+use super::observe::Terminal;
 use super::DataArgs;
 use clap::Args;
 use msd_century::data::load_splits;
-use msd_century::experiments::{run_study, Progress, RunStatus, StudyConfig};
+use msd_century::experiments::{run_study, RunStatus, StudyConfig};
 use msd_century::report::{write_outputs, StageTiming, StudyResults};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -30,11 +30,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     config.seed = args.data.seed;
     config.validate()?;
-    let show = std::io::stderr().is_terminal();
+    let observer = Terminal::new();
 
     let start = Instant::now();
     let options = args.data.to_options();
-    let (table, splits) = load_splits(&options)?;
+    let (table, splits) = load_splits(&options, &observer)?;
+    observer.finish();
     let load_seconds = start.elapsed().as_secs_f64();
     if table.provenance.is_synthetic() {
         eprintln!(
@@ -43,13 +44,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
-    let bar = msd_century::progress::bar(config.run_count() as u64, "study", show);
-    let progress = |event: Progress| match event {
-        Progress::Stage { name, .. } => bar.set_message(name.to_string()),
-        Progress::Run(_) => bar.inc(1),
-    };
-    let mut results = run_study(&table, &splits, &config, &progress)?;
-    bar.finish_and_clear();
+    let mut results = run_study(&table, &splits, &config, &observer)?;
+    observer.finish();
     results.command_line = std::env::args().collect();
     results.timings.insert(
         0,

@@ -1,12 +1,13 @@
 //! `gradcheck`, `train`, `evaluate`, `predict`.
 
+use super::observe::Terminal;
 use super::{print_json, DataArgs};
 use clap::{Args, ValueEnum};
 use msd_century::data::{self, Provenance, Splits};
-use msd_century::model::io::{Model, Training};
-use msd_century::model::{self, evaluate as eval_set, predict, Evaluation, Init, Params};
-use msd_century::train::{self, sgd, HistoryPoint, NewtonConfig, SgdConfig};
-use std::io::IsTerminal;
+use msd_century::model::{self, evaluate as eval_set, Evaluation, Init, Model, Params, Training};
+use msd_century::train::{
+    self, History, HistoryPoint, LibrarySettings, NewtonSettings, Sgd, SgdSettings,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -112,7 +113,9 @@ pub struct PredictArgs {
 }
 
 pub fn gradcheck(args: GradcheckArgs) -> anyhow::Result<ExitCode> {
-    let (table, splits) = data::load_splits(&args.data.to_options())?;
+    let observer = Terminal::new();
+    let (table, splits) = data::load_splits(&args.data.to_options(), &observer)?;
+    observer.finish();
     let report = model::gradcheck(&splits.train, args.data.seed, GRADCHECK_ROWS);
     if args.json {
         #[derive(serde::Serialize)]
@@ -135,7 +138,7 @@ pub fn gradcheck(args: GradcheckArgs) -> anyhow::Result<ExitCode> {
             report.params_checked,
             report.max_abs_error,
             report.max_rel_error,
-            model::gradcheck::MAX_REL_ERROR,
+            model::MAX_REL_ERROR,
             if report.passed { "passed" } else { "FAILED" }
         );
     }
@@ -191,31 +194,63 @@ impl From<&train::NewtonFit> for NewtonInfo {
 /// What a solver produced.
 struct Fitted {
     params: Params,
-    history: train::History,
+    history: History,
     settings: serde_json::Value,
     newton: Option<train::NewtonFit>,
 }
 
+/// A solver with its settings checked, before any data is read.
+enum Checked {
+    Sgd(Sgd, Init),
+    Newton(train::Newton),
+    Library(train::Library),
+}
+
+impl Checked {
+    fn from_args(args: &TrainArgs) -> msd_century::Result<Checked> {
+        Ok(match args.solver {
+            Solver::Sgd => {
+                let settings = SgdSettings {
+                    learning_rate: args.lr,
+                    batch_size: args.batch_size,
+                    iterations: args.iters,
+                    eval_every: args.eval_every,
+                    l2: args.l2.unwrap_or(0.0),
+                    seed: args.data.seed,
+                };
+                let init = match args.init {
+                    InitArg::Zeros => Init::Zeros,
+                    InitArg::Normal => Init::Normal {
+                        seed: args.data.seed,
+                    },
+                };
+                Checked::Sgd(settings.check()?, init)
+            }
+            Solver::Newton => Checked::Newton(
+                NewtonSettings {
+                    l2: args.l2.unwrap_or(0.0),
+                    ..NewtonSettings::default()
+                }
+                .check()?,
+            ),
+            Solver::Library => Checked::Library(LibrarySettings { l2: args.l2 }.check()?),
+        })
+    }
+}
+
 pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
-    // Every setting that does not depend on the data is checked before the data is read.
-    let sgd_config = SgdConfig {
-        learning_rate: args.lr,
-        batch_size: args.batch_size,
-        iterations: args.iters,
-        eval_every: args.eval_every,
-        l2: args.l2.unwrap_or(0.0),
-        seed: args.data.seed,
+    // Every setting is checked before the data is read.
+    let solver = Checked::from_args(&args)?;
+    let observer = if args.verbose {
+        Terminal::new().with_classic_log()
+    } else {
+        Terminal::new()
     };
-    match args.solver {
-        Solver::Sgd => sgd_config.validate(usize::MAX)?,
-        _ => sgd::check_l2(args.l2.unwrap_or(0.0))?,
-    }
-    let (table, splits) = data::load_splits(&args.data.to_options())?;
-    if args.solver == Solver::Sgd {
-        sgd_config.validate(splits.train.len())?;
-    }
+    let (table, splits) = data::load_splits(&args.data.to_options(), &observer)?;
+    observer.finish();
     let start = Instant::now();
-    let fitted = fit(&args, &sgd_config, &splits)?;
+    let fitted = fit(&solver, &splits, &observer)?;
+    observer.finish();
     let seconds = start.elapsed().as_secs_f64();
 
     msd_century::atomic::create_dir_all(&args.out)?;
@@ -257,13 +292,12 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     report.weights = Some(params.weights.clone());
     report.bias = Some(params.bias);
     let model_file = args.out.join("model.json");
-    let training = Training {
-        solver: format!("{:?}", args.solver).to_lowercase(),
-        settings: fitted.settings.clone(),
-        seed: args.data.seed,
-        data: table.provenance.clone(),
-        software_version: msd_century::VERSION.to_string(),
-    };
+    let training = Training::new(
+        &format!("{:?}", args.solver).to_lowercase(),
+        fitted.settings.clone(),
+        args.data.seed,
+        table.provenance.clone(),
+    );
     Model::new(
         params,
         &splits.standardizer,
@@ -280,85 +314,47 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn fit(args: &TrainArgs, sgd_config: &SgdConfig, splits: &Splits) -> anyhow::Result<Fitted> {
+fn fit(solver: &Checked, splits: &Splits, observer: &Terminal) -> anyhow::Result<Fitted> {
     let d = splits.train.x.cols();
-    Ok(match args.solver {
-        Solver::Sgd => {
-            let init = match args.init {
-                InitArg::Zeros => Init::Zeros,
-                InitArg::Normal => Init::Normal {
-                    seed: args.data.seed,
-                },
-            };
-            let bar = msd_century::progress::bar(
-                sgd_config.iterations as u64,
-                "sgd",
-                !args.verbose && std::io::stderr().is_terminal(),
-            );
-            let verbose = args.verbose;
-            let run = sgd::train_sgd_observed(
-                &splits.train,
-                &splits.val,
-                Params::init(d, init),
-                sgd_config,
-                &mut |iter, point| {
-                    bar.set_position(iter as u64);
-                    if let (true, Some(p)) = (verbose, point) {
-                        // A failed write shows again in the final output, which reports it.
-                        let _ = super::emit(&format!("{}\n", classic_line(p)));
-                    }
-                },
-            )?;
-            bar.finish_and_clear();
+    Ok(match solver {
+        Checked::Sgd(sgd, init) => {
+            let run =
+                sgd.fit_observed(&splits.train, &splits.val, Params::init(d, *init), observer)?;
             Fitted {
                 params: run.params,
                 history: run.history,
-                settings: serde_json::json!({ "sgd": sgd_config, "init": init }),
+                settings: serde_json::json!({ "sgd": sgd.settings(), "init": init }),
                 newton: None,
             }
         }
-        Solver::Newton => {
-            let config = NewtonConfig {
-                l2: args.l2.unwrap_or(0.0),
-                ..NewtonConfig::default()
-            };
-            let fit = train::fit_newton(&splits.train, &config)?;
+        Checked::Newton(newton) => {
+            let fit = newton.fit(&splits.train)?;
             Fitted {
                 params: fit.params.clone(),
-                history: train::History::default(),
-                settings: serde_json::json!({ "newton": config }),
+                history: History::default(),
+                settings: serde_json::json!({ "newton": newton.settings() }),
                 newton: Some(fit),
             }
         }
-        Solver::Library => {
+        Checked::Library(library) => {
             let n = splits.train.len() as f64;
-            let l2 = args.l2.unwrap_or(1.0 / n);
-            let fit = train::fit_library(&splits.train, l2)?;
+            let fit = library.fit(&splits.train)?;
+            let l2 = fit.l2;
             Fitted {
                 params: fit.params,
-                history: train::History::default(),
+                history: History::default(),
                 settings: serde_json::json!({
                     "library": "linfa-logistic 0.8.1 (L-BFGS)",
                     "l2": l2,
                     "alpha": l2 * n,
                     "sklearn_c": 1.0 / (l2 * n),
-                    "gradient_tolerance": train::library::GRADIENT_TOLERANCE_PER_ROW * n,
+                    "gradient_tolerance": train::GRADIENT_TOLERANCE_PER_ROW * n,
                     "max_iterations": fit.iterations,
                 }),
                 newton: None,
             }
         }
     })
-}
-
-/// The classic log line: `Iter 10. [Val Acc 73%, Loss 0.561585]`.
-pub fn classic_line(p: &HistoryPoint) -> String {
-    format!(
-        "Iter {}. [Val Acc {:.0}%, Loss {:.6}]",
-        p.iter,
-        p.val_accuracy * 100.0,
-        p.val_loss
-    )
 }
 
 fn write_history(path: &Path, points: &[HistoryPoint]) -> msd_century::Result<()> {
@@ -407,7 +403,9 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     let mut options = args.data.to_options();
     // Labels follow the model's own threshold.
     options.split.year_threshold = model.year_threshold;
-    let (table, splits) = data::load_splits(&options)?;
+    let observer = Terminal::new();
+    let (table, splits) = data::load_splits(&options, &observer)?;
+    observer.finish();
     let params = model.params_for(&splits.standardizer);
     #[derive(serde::Serialize)]
     struct Out {
@@ -440,8 +438,8 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
 
 pub fn predict(args: PredictArgs) -> anyhow::Result<ExitCode> {
     let model = Model::load(&args.model)?;
-    let probabilities = predict::predict_file(&model, &args.input)?;
-    let text = predict::format_probabilities(&probabilities);
+    let probabilities = model::predict_file(&model, &args.input)?;
+    let text = model::format_probabilities(&probabilities);
     match &args.output {
         Some(path) => msd_century::atomic::write_bytes_atomic(path, text.as_bytes())?,
         None => super::emit(&text)?,

@@ -20,6 +20,7 @@ use super::matrix::Matrix;
 use super::table::N_FIELDS;
 use super::uci;
 use crate::error::{Error, Result};
+use crate::observer::{Event, Note, Observer};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::Write;
@@ -67,18 +68,20 @@ pub fn cache_paths(path: &Path) -> (PathBuf, PathBuf) {
     (with(".cache.npy"), with(".cache.json"))
 }
 
-/// The parsed rows of `path`, from a valid cache when there is one, else parsed (and cached).
-pub fn load_or_parse(path: &Path, progress: bool) -> Result<Matrix> {
-    load(path, progress).map(|(m, _)| m)
+/// The parsed rows of `path`, from a valid cache when there is one, else parsed (and cached);
+/// notes (a cache rebuilt or not written) go to `observer`.
+pub fn load_or_parse(path: &Path, observer: &dyn Observer) -> Result<Matrix> {
+    load(path, observer).map(|(m, _)| m)
 }
 
 /// Like [`load_or_parse`], and says whether the cache served the rows.
-pub fn load(path: &Path, progress: bool) -> Result<(Matrix, Outcome)> {
+pub fn load(path: &Path, observer: &dyn Observer) -> Result<(Matrix, Outcome)> {
+    let note = |note: Note| observer.event(Event::Note(note));
     let key = match source_key(path) {
         Ok(key) => key,
         // The parser gives the proper error for a missing file or a directory.
         Err(_) => {
-            let m = uci::parse_file(path, progress)?;
+            let m = uci::parse_file(path, observer)?;
             return Ok((m, Outcome::NotWritten("source unreadable".into())));
         }
     };
@@ -87,26 +90,27 @@ pub fn load(path: &Path, progress: bool) -> Result<(Matrix, Outcome)> {
         Ok(m) => return Ok((m, Outcome::Hit)),
         Err(Miss::Absent) => None,
         Err(Miss::Stale) => {
-            eprintln!(
-                "note: {} changed since its cache was written: parsing it again",
-                path.display()
-            );
+            note(Note::CacheStale {
+                source: path.to_path_buf(),
+            });
             Some("source changed".to_string())
         }
         Err(Miss::Corrupt(why)) => {
-            eprintln!(
-                "note: cache {} is damaged ({why}): parsing {} again",
-                npy_path.display(),
-                path.display()
-            );
+            note(Note::CacheDamaged {
+                cache: npy_path.clone(),
+                source: path.to_path_buf(),
+                reason: why.clone(),
+            });
             Some(why)
         }
     };
-    let values = uci::parse_file(path, progress)?;
+    let values = uci::parse_file(path, observer)?;
     match write_cache(&npy_path, &json_path, &key, &values) {
         Ok(()) => Ok((values, rebuilt.map_or(Outcome::Built, Outcome::Rebuilt))),
         Err(e) => {
-            eprintln!("note: cannot write the cache ({e}); continuing without it");
+            note(Note::CacheNotWritten {
+                reason: e.to_string(),
+            });
             Ok((values, Outcome::NotWritten(e.to_string())))
         }
     }
@@ -159,7 +163,7 @@ fn read_cache(npy_path: &Path, json_path: &Path, key: &SourceKey) -> Result<Matr
     }
     // Fresh zeroed pages from the allocator, not yet touched: advise before the first fault.
     let mut values = vec![0.0f64; values_len];
-    super::memory::advise_huge(&mut values);
+    crate::engine::memory::advise_huge(&mut values);
     let offset = header.len() as u64;
     let hashes: std::io::Result<Vec<u64>> = bytemuck::cast_slice_mut::<f64, u8>(&mut values)
         .par_chunks_mut(HASH_BLOCK)

@@ -8,6 +8,7 @@
 use super::table::FULL_ROWS;
 use super::uci;
 use crate::error::{Error, Result};
+use crate::observer::{Event, Note, Observer, Task};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -17,9 +18,10 @@ use std::time::Duration;
 pub const DEFAULT_URL: &str =
     "https://archive.ics.uci.edu/ml/machine-learning-databases/00203/YearPredictionMSD.txt.zip";
 
-/// Downloads `url` into `dest_dir`, validates it, and returns the final path.
-pub fn fetch(url: &str, dest_dir: &Path, progress: bool) -> Result<PathBuf> {
-    fetch_expecting(url, dest_dir, FULL_ROWS, progress)
+/// Downloads `url` into `dest_dir`, validates it, and returns the final path; notes and the
+/// bytes downloaded and read go to `observer`.
+pub fn fetch(url: &str, dest_dir: &Path, observer: &dyn Observer) -> Result<PathBuf> {
+    fetch_expecting(url, dest_dir, FULL_ROWS, observer)
 }
 
 /// [`fetch`], for a file that must hold `expected_rows` rows.
@@ -27,7 +29,7 @@ pub fn fetch_expecting(
     url: &str,
     dest_dir: &Path,
     expected_rows: usize,
-    progress: bool,
+    observer: &dyn Observer,
 ) -> Result<PathBuf> {
     let fail = |message: String| Error::Fetch {
         url: url.to_string(),
@@ -37,25 +39,24 @@ pub fn fetch_expecting(
     crate::atomic::create_dir_all(dest_dir)?;
     let final_path = dest_dir.join(name);
     if final_path.is_file() {
-        match validate(&final_path, expected_rows, progress) {
+        match validate(&final_path, expected_rows, observer) {
             Ok(()) => {
-                eprintln!(
-                    "{} is already present and valid: not downloading it again",
-                    final_path.display()
-                );
+                observer.event(Event::Note(Note::AlreadyFetched {
+                    path: final_path.clone(),
+                }));
                 return Ok(final_path);
             }
-            Err(why) => eprintln!(
-                "note: {} is present but not valid ({why}): downloading it again",
-                final_path.display()
-            ),
+            Err(reason) => observer.event(Event::Note(Note::RefetchingInvalid {
+                path: final_path.clone(),
+                reason,
+            })),
         }
     }
     let mut part = final_path.clone().into_os_string();
     part.push(".part");
     let part = PathBuf::from(part);
-    let outcome = download(url, &part, progress).map_err(fail).and_then(|()| {
-        validate(&part, expected_rows, progress)
+    let outcome = download(url, &part, observer).map_err(fail).and_then(|()| {
+        validate(&part, expected_rows, observer)
             .map_err(|why| fail(format!("the download is not the data file: {why}")))
     });
     if let Err(e) = outcome {
@@ -75,7 +76,7 @@ pub fn file_name(url: &str) -> Option<&str> {
 }
 
 /// Streams the body of `url` into `part`; a message on any failure.
-fn download(url: &str, part: &Path, progress: bool) -> std::result::Result<(), String> {
+fn download(url: &str, part: &Path, observer: &dyn Observer) -> std::result::Result<(), String> {
     let agent = ureq::AgentBuilder::new()
         .timeout_connect(Duration::from_secs(30))
         .timeout_read(Duration::from_secs(60))
@@ -90,7 +91,6 @@ fn download(url: &str, part: &Path, progress: bool) -> std::result::Result<(), S
     let length = response
         .header("Content-Length")
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let bar = crate::progress::byte_bar(length, "download", progress);
     let mut reader = response.into_reader();
     let file = File::create(part).map_err(|e| format!("{}: {e}", part.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -106,9 +106,12 @@ fn download(url: &str, part: &Path, progress: bool) -> std::result::Result<(), S
         out.write_all(&buf[..n])
             .map_err(|e| format!("{}: {e}", part.display()))?;
         got += n as u64;
-        bar.inc(n as u64);
+        observer.event(Event::Progress {
+            task: Task::Download,
+            done: got,
+            total: length,
+        });
     }
-    bar.finish_and_clear();
     let file = out
         .into_inner()
         .map_err(|e| format!("{}: {}", part.display(), e.error()))?;
@@ -123,8 +126,12 @@ fn download(url: &str, part: &Path, progress: bool) -> std::result::Result<(), S
 }
 
 /// Parses `path` in full; the reason when it is not a valid data file of `expected_rows` rows.
-fn validate(path: &Path, expected_rows: usize, progress: bool) -> std::result::Result<(), String> {
-    let values = uci::parse_file(path, progress).map_err(|e| e.to_string())?;
+fn validate(
+    path: &Path,
+    expected_rows: usize,
+    observer: &dyn Observer,
+) -> std::result::Result<(), String> {
+    let values = uci::parse_file(path, observer).map_err(|e| e.to_string())?;
     if values.rows() != expected_rows {
         return Err(format!("{} rows, expected {expected_rows}", values.rows()));
     }

@@ -8,7 +8,6 @@ pub mod cache;
 pub mod fetch;
 pub mod inspect;
 pub mod matrix;
-pub(crate) mod memory;
 pub mod split;
 pub mod standardize;
 pub mod synthetic;
@@ -21,16 +20,9 @@ pub use split::{split, Dataset, SplitOptions, SplitSizes, Splits};
 pub use standardize::Standardizer;
 pub use table::{Provenance, RawTable, FULL_ROWS, N_FEATURES, N_FIELDS};
 
-use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
-
-/// Environment variable naming the default data source.
-pub const DATA_ENV: &str = "MSD_DATA";
-/// Default locations of the real file, tried in order.
-pub const DEFAULT_PATHS: [&str; 2] = [
-    "data/YearPredictionMSD.txt.zip",
-    "data/YearPredictionMSD.txt",
-];
+use crate::error::{Error, Result, Setting};
+use crate::observer::Observer;
+use std::path::PathBuf;
 
 /// Where the rows come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +34,8 @@ pub enum DataSource {
 }
 
 impl DataSource {
-    /// Reads `--data`: the word `synthetic` or a path.
+    /// Reads a source as the command line names it: the word `synthetic` (with `rows`, default
+    /// the full 515,345, and `seed`) or a path.
     pub fn parse(text: &str, rows: Option<usize>, seed: u64) -> DataSource {
         if text == "synthetic" {
             DataSource::Synthetic {
@@ -53,49 +46,29 @@ impl DataSource {
             DataSource::File(PathBuf::from(text))
         }
     }
-
-    /// The source when `--data` is not given: `$MSD_DATA`, else the real file under `data/`,
-    /// else synthetic data. The bool says whether synthetic data was the fallback.
-    pub fn default_source(rows: Option<usize>, seed: u64) -> (DataSource, bool) {
-        if let Ok(text) = std::env::var(DATA_ENV) {
-            if !text.is_empty() {
-                return (DataSource::parse(&text, rows, seed), false);
-            }
-        }
-        for path in DEFAULT_PATHS {
-            if Path::new(path).is_file() {
-                return (DataSource::File(PathBuf::from(path)), false);
-            }
-        }
-        (
-            DataSource::Synthetic {
-                rows: rows.unwrap_or(FULL_ROWS),
-                seed,
-            },
-            true,
-        )
-    }
 }
 
-/// Options of every command that reads data.
+/// Options of every load: where from, how to split, whether to use the binary cache.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataOptions {
     pub source: DataSource,
     pub split: SplitOptions,
     /// Use (and write) the binary cache beside a text source.
     pub use_cache: bool,
-    /// Draw progress bars (they are hidden anyway when stderr is not a terminal).
-    pub progress: bool,
 }
 
-/// Loads the whole table from `source`.
-pub fn load_table(source: &DataSource, use_cache: bool, progress: bool) -> Result<RawTable> {
+/// Loads the whole table from `source`, reporting notes and reading progress to `observer`.
+pub fn load_table(
+    source: &DataSource,
+    use_cache: bool,
+    observer: &dyn Observer,
+) -> Result<RawTable> {
     match source {
         DataSource::File(path) => {
             let values = if use_cache {
-                cache::load_or_parse(path, progress)?
+                cache::load_or_parse(path, observer)?
             } else {
-                uci::parse_file(path, progress)?
+                uci::parse_file(path, observer)?
             };
             let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
             Ok(RawTable {
@@ -108,9 +81,11 @@ pub fn load_table(source: &DataSource, use_cache: bool, progress: bool) -> Resul
         }
         DataSource::Synthetic { rows, seed } => {
             if *rows < 2 {
-                return Err(Error::Config(format!(
-                    "--rows {rows}: synthetic data needs at least 2 rows"
-                )));
+                return Err(Error::setting(
+                    Setting::SyntheticRows,
+                    rows,
+                    "synthetic data needs at least 2 rows",
+                ));
             }
             Ok(RawTable {
                 values: synthetic::generate(*rows, *seed),
@@ -124,8 +99,8 @@ pub fn load_table(source: &DataSource, use_cache: bool, progress: bool) -> Resul
 }
 
 /// Loads, labels, splits and standardizes: everything a trainer needs.
-pub fn load_splits(options: &DataOptions) -> Result<(RawTable, Splits)> {
-    let table = load_table(&options.source, options.use_cache, options.progress)?;
+pub fn load_splits(options: &DataOptions, observer: &dyn Observer) -> Result<(RawTable, Splits)> {
+    let table = load_table(&options.source, options.use_cache, observer)?;
     let splits = split(&table, &options.split)?;
     Ok((table, splits))
 }

@@ -4,7 +4,7 @@
 use super::matrix::Matrix;
 use super::standardize::Standardizer;
 use super::table::{RawTable, FULL_ROWS, FULL_TRAIN_ROWS, FULL_VAL_ROWS};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -50,6 +50,15 @@ impl Dataset {
         self.targets.is_empty()
     }
 
+    /// The rows as the row engine reads them.
+    pub(crate) fn table(&self) -> crate::engine::Table<'_> {
+        crate::engine::Table {
+            x: self.x.as_slice(),
+            cols: self.x.cols(),
+            targets: &self.targets,
+        }
+    }
+
     /// Share of positive rows (0 for an empty set).
     pub fn positive_share(&self) -> f64 {
         if self.is_empty() {
@@ -89,18 +98,15 @@ pub fn resolve_sizes(rows: usize, options: &SplitOptions) -> Result<SplitSizes> 
         None if rows == FULL_ROWS => FULL_TRAIN_ROWS,
         None => (rows as f64 * FULL_TRAIN_ROWS as f64 / FULL_ROWS as f64).round() as usize,
     };
+    let bad = |requirement: String| Error::setting(Setting::TrainRows, train_part, requirement);
     if train_part == 0 {
-        return Err(Error::Config("--train-rows must be at least 1".into()));
+        return Err(bad("must be at least 1".into()));
     }
     if train_part > rows {
-        return Err(Error::Config(format!(
-            "--train-rows {train_part} is beyond the {rows} rows of the data"
-        )));
+        return Err(bad(format!("beyond the {rows} rows of the data")));
     }
     if train_part == rows {
-        return Err(Error::Config(format!(
-            "--train-rows {train_part} leaves no test rows out of {rows}"
-        )));
+        return Err(bad(format!("leaves no test rows out of {rows}")));
     }
     let val = match options.val_rows {
         Some(n) => n,
@@ -110,9 +116,11 @@ pub fn resolve_sizes(rows: usize, options: &SplitOptions) -> Result<SplitSizes> 
         }
     };
     if val >= train_part {
-        return Err(Error::Config(format!(
-            "--val-rows {val} must be smaller than the {train_part} train rows"
-        )));
+        return Err(Error::setting(
+            Setting::ValRows,
+            val,
+            format!("must be smaller than the {train_part} train rows"),
+        ));
     }
     Ok(SplitSizes {
         train_part,

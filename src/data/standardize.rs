@@ -3,7 +3,8 @@
 
 use super::matrix::Matrix;
 use super::table::N_FEATURES;
-use crate::error::{Error, Result};
+use crate::engine::chunked::{add_into, chunked_sum};
+use crate::error::{Error, Result, Setting};
 use rayon::prelude::*;
 
 /// Rows per chunk of the parallel sums. Fixed, so the sums (and every digit of the result) do not
@@ -46,31 +47,24 @@ impl Standardizer {
     pub fn fit(table: &Matrix, rows: std::ops::Range<usize>) -> Result<Standardizer> {
         let n = rows.len();
         if n < 2 {
-            return Err(Error::Data(format!(
-                "standardization needs at least 2 train rows, got {n}"
-            )));
+            return Err(Error::setting(
+                Setting::TrainRows,
+                n,
+                "standardization needs at least 2 train rows",
+            ));
         }
         let offset = table.cols() - N_FEATURES;
         let chunk_sums = |f: &(dyn Fn(&[f64], &mut [f64]) + Sync)| -> Vec<f64> {
-            let starts: Vec<usize> = rows.clone().step_by(CHUNK_ROWS).collect();
-            let partial: Vec<Vec<f64>> = starts
-                .par_iter()
-                .map(|&start| {
-                    let end = (start + CHUNK_ROWS).min(rows.end);
-                    let mut acc = vec![0.0; N_FEATURES];
-                    for i in start..end {
-                        f(&table.row(i)[offset..], &mut acc);
-                    }
-                    acc
-                })
-                .collect();
-            let mut total = vec![0.0; N_FEATURES];
-            for p in &partial {
-                for (t, v) in total.iter_mut().zip(p) {
-                    *t += v;
+            let part = |chunk: std::ops::Range<usize>| {
+                let mut acc = vec![0.0; N_FEATURES];
+                for i in chunk {
+                    f(&table.row(rows.start + i)[offset..], &mut acc);
                 }
-            }
-            total
+                acc
+            };
+            chunked_sum(n, CHUNK_ROWS, vec![0.0; N_FEATURES], part, |t, p| {
+                add_into(t, &p)
+            })
         };
         let sums = chunk_sums(&|x, acc| {
             for (a, v) in acc.iter_mut().zip(x) {
@@ -98,21 +92,18 @@ impl Standardizer {
         }
         for (j, (&s, &m)) in std.iter().zip(&mean).enumerate() {
             if !s.is_finite() || !m.is_finite() {
-                return Err(Error::Data(format!(
-                    "feature {} (field {}): its mean or standard deviation over the {n} train \
-                     rows is beyond the range of a double (values near ±1.8e308): rescale it",
-                    j + 1,
-                    j + 2
-                )));
+                return Err(Error::FeatureOutOfRange {
+                    feature: j + 1,
+                    rows: n,
+                });
             }
             // Relative to the feature's scale, so rounding noise on a constant column counts as zero.
             let usable = s > 1e-12 * m.abs().max(f64::MIN_POSITIVE);
             if !usable {
-                return Err(Error::Data(format!(
-                    "feature {} (field {}) has zero variance in the {n} train rows: it cannot be standardized",
-                    j + 1,
-                    j + 2
-                )));
+                return Err(Error::ConstantFeature {
+                    feature: j + 1,
+                    rows: n,
+                });
             }
         }
         Ok(Standardizer { mean, std })
@@ -132,7 +123,7 @@ impl Standardizer {
         // Huge pages before the first write: SGD reads rows of this matrix in random order, and
         // with 4 KiB pages nearly every row would also miss the TLB.
         let mut values = vec![0.0; rows.len() * N_FEATURES];
-        super::memory::advise_huge(&mut values);
+        crate::engine::memory::advise_huge(&mut values);
         let mut out = Matrix::from_vec(rows.len(), N_FEATURES, values);
         out.as_mut_slice()
             .par_chunks_mut(N_FEATURES)

@@ -12,37 +12,33 @@
 mod blocks;
 mod chunk;
 mod number;
-mod source;
+mod open;
+mod stream;
 mod zip_entry;
 
 pub use chunk::{diagnose, field_problem, Fault};
 pub use number::{parse_field, parse_plain_prefix};
-pub use source::{detect, Kind};
+pub use stream::{detect, Kind};
 
 use super::matrix::Matrix;
 use crate::error::Result;
+use crate::observer::{Observer, Silent};
 use std::path::Path;
 
-/// Files above this size get a progress bar.
-pub const PROGRESS_MIN_BYTES: u64 = 50 << 20;
-
-/// Parses the whole file into a `rows x 91` matrix, validating every line.
-pub fn parse_file(path: &Path, progress: bool) -> Result<Matrix> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let bar =
-        crate::progress::byte_bar(Some(size), "reading", progress && size > PROGRESS_MIN_BYTES);
-    let result = source::with_source(path, &bar, blocks::parse_source);
-    bar.finish_and_clear();
-    result
+/// Parses the whole file into a `rows x 91` matrix, validating every line; notes (a skipped
+/// header) and the bytes read go to `observer`.
+pub fn parse_file(path: &Path, observer: &dyn Observer) -> Result<Matrix> {
+    open::with_source(path, observer, blocks::parse_source)
 }
 
 /// Parses UCI text held in memory; `name` is what error messages call it.
 pub fn parse_bytes(bytes: &[u8], name: &Path) -> Result<Matrix> {
     let mut reader = bytes;
-    blocks::parse_source(source::Source {
+    blocks::parse_source(stream::Source {
         reader: &mut reader,
         name: name.to_path_buf(),
         kind: Kind::Text,
         size_hint: Some(bytes.len() as u64),
+        observer: &Silent,
     })
 }

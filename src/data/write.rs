@@ -50,12 +50,11 @@ fn check_finite(values: &Matrix) -> Result<()> {
     let cols = values.cols().max(1);
     match values.as_slice().iter().position(|v| !v.is_finite()) {
         None => Ok(()),
-        Some(at) => Err(Error::Data(format!(
-            "cannot write row {}, field {}: {} is not a finite number",
-            at / cols + 1,
-            at % cols + 1,
-            values.as_slice()[at]
-        ))),
+        Some(at) => Err(Error::Unwritable {
+            row: at / cols + 1,
+            field: at % cols + 1,
+            value: values.as_slice()[at],
+        }),
     }
 }
 

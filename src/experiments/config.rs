@@ -8,9 +8,9 @@
 //! the comparison between learning rates, and between initializations in the Monte Carlo study,
 //! is not blurred by shuffle noise.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 use crate::model::Init;
-use crate::train::NewtonConfig;
+use crate::train::NewtonSettings;
 
 /// The learning-rate demo (design step 5).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -51,7 +51,7 @@ pub struct StudyConfig {
     /// Rows of the training set used by the gradient check.
     pub gradcheck_rows: usize,
     /// The exact solver (its `l2` is the SGD objective's: 0 by default).
-    pub newton: NewtonConfig,
+    pub newton: NewtonSettings,
     /// L2 of the library baseline; `None`: scikit-learn's default C = 1, i.e. `1 / n_train`.
     pub library_l2: Option<f64>,
 }
@@ -78,7 +78,7 @@ impl Default for StudyConfig {
                 iterations: 1000,
             },
             gradcheck_rows: 2000,
-            newton: NewtonConfig::default(),
+            newton: NewtonSettings::default(),
             library_l2: None,
         }
     }
@@ -94,51 +94,63 @@ impl StudyConfig {
         config
     }
 
-    /// Refuses settings that cannot make a study, before any work starts.
+    /// Refuses settings that cannot make a study, before any work starts; the error names the
+    /// field (`grid.batch_sizes`).
     pub fn validate(&self) -> Result<()> {
-        let bad = |what: String| Err(Error::Config(what));
+        let bad = |field: &'static str, value: String, requirement: &str| {
+            Err(Error::setting(Setting::Study(field), value, requirement))
+        };
         if self.eval_every == 0 {
-            return bad("study: eval_every must be at least 1".into());
+            return bad("eval_every", "0".into(), "must be at least 1");
         }
-        let rates = self
-            .lr_demo
-            .learning_rates
-            .iter()
-            .chain(&self.grid.learning_rates)
-            .chain(std::iter::once(&self.monte_carlo.learning_rate));
-        for &lr in rates {
-            if !(lr.is_finite() && lr > 0.0) {
-                return bad(format!(
-                    "study: learning rate {lr} must be positive and finite"
-                ));
+        let rates = [
+            ("lr_demo.learning_rates", &self.lr_demo.learning_rates[..]),
+            ("grid.learning_rates", &self.grid.learning_rates[..]),
+            (
+                "monte_carlo.learning_rate",
+                std::slice::from_ref(&self.monte_carlo.learning_rate),
+            ),
+        ];
+        for (field, rates) in rates {
+            if let Some(lr) = rates.iter().find(|lr| !(lr.is_finite() && **lr > 0.0)) {
+                return bad(field, lr.to_string(), "must be positive and finite");
             }
         }
-        let batches = std::iter::once(&self.lr_demo.batch_size)
-            .chain(&self.grid.batch_sizes)
-            .chain(&self.monte_carlo.batch_sizes);
-        for &b in batches {
-            if b == 0 {
-                return bad("study: batch sizes must be at least 1".into());
+        let batches = [
+            (
+                "lr_demo.batch_size",
+                std::slice::from_ref(&self.lr_demo.batch_size),
+            ),
+            ("grid.batch_sizes", &self.grid.batch_sizes[..]),
+            ("monte_carlo.batch_sizes", &self.monte_carlo.batch_sizes[..]),
+        ];
+        for (field, sizes) in batches {
+            if sizes.contains(&0) {
+                return bad(field, "0".into(), "batch sizes must be at least 1");
             }
         }
         let iterations = [
-            ("lr_demo", self.lr_demo.iterations),
-            ("grid", self.grid.iterations),
-            ("monte_carlo", self.monte_carlo.iterations),
+            ("lr_demo.iterations", self.lr_demo.iterations),
+            ("grid.iterations", self.grid.iterations),
+            ("monte_carlo.iterations", self.monte_carlo.iterations),
         ];
-        for (name, n) in iterations {
+        for (field, n) in iterations {
             if n == 0 {
-                return bad(format!("study: {name} iterations must be at least 1"));
+                return bad(field, "0".into(), "must be at least 1");
             }
         }
-        if self.grid.learning_rates.is_empty() || self.grid.batch_sizes.is_empty() {
-            return bad("study: the grid needs at least one learning rate and batch size".into());
+        if self.grid.learning_rates.is_empty() {
+            return bad("grid.learning_rates", "[]".into(), "needs at least one");
+        }
+        if self.grid.batch_sizes.is_empty() {
+            return bad("grid.batch_sizes", "[]".into(), "needs at least one");
         }
         if let Some(l2) = self.library_l2 {
             if !(l2.is_finite() && l2 >= 0.0) {
-                return bad(format!("study: library L2 {l2} must be finite and >= 0"));
+                return bad("library_l2", l2.to_string(), "must be finite and >= 0");
             }
         }
+        self.newton.clone().check()?;
         Ok(())
     }
 

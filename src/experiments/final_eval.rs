@@ -9,7 +9,7 @@
 use crate::data::Splits;
 use crate::error::Result;
 use crate::model::{evaluate, Evaluation, Params};
-use crate::train::{fit_library, fit_newton, LibraryFit, NewtonConfig, NewtonFit};
+use crate::train::{Library, LibraryFit, Newton, NewtonFit};
 
 /// Loss and accuracy of one model on the three sets, and its loss minus the optimum's.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -59,25 +59,17 @@ pub struct References {
     newton: NewtonFit,
     library: LibraryFit,
     newton_l2: f64,
-    library_l2: f64,
 }
 
 /// Fits the optimum and the library baseline, in parallel. Neither depends on any SGD run, so
 /// the study fits them beside its grid.
-pub fn fit_references(
-    splits: &Splits,
-    newton: &NewtonConfig,
-    library_l2: f64,
-) -> Result<References> {
-    let (newton_fit, library_fit) = rayon::join(
-        || fit_newton(&splits.train, newton),
-        || fit_library(&splits.train, library_l2),
-    );
+pub fn fit_references(splits: &Splits, newton: &Newton, library: &Library) -> Result<References> {
+    let (newton_fit, library_fit) =
+        rayon::join(|| newton.fit(&splits.train), || library.fit(&splits.train));
     Ok(References {
         newton: newton_fit?,
         library: library_fit?,
-        newton_l2: newton.l2,
-        library_l2,
+        newton_l2: newton.settings().l2,
     })
 }
 
@@ -92,7 +84,6 @@ pub fn run(
         newton: newton_fit,
         library: library_fit,
         newton_l2,
-        library_l2,
     } = references;
     let score = |params: &Params| {
         let (train, (val, test)) = rayon::join(
@@ -137,7 +128,7 @@ pub fn run(
         newton_l2,
         newton_iterations: newton_fit.iterations,
         newton_gradient_max_norm: newton_fit.gradient_max_norm,
-        library_l2,
+        library_l2: library_fit.l2,
         library_iterations: library_fit.iterations,
     })
 }

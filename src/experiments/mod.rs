@@ -13,4 +13,4 @@ pub mod study;
 
 pub use config::StudyConfig;
 pub use runs::{RunResult, RunSpec, RunStatus};
-pub use study::{run as run_study, Progress};
+pub use study::{run as run_study, GRID_AND_MONTE_CARLO};

@@ -9,7 +9,7 @@
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::model::{Init, Params};
-use crate::train::{train_sgd_lockstep, History, SgdConfig};
+use crate::train::{History, Sgd, SgdSettings};
 use rayon::prelude::*;
 
 /// What to run.
@@ -131,18 +131,21 @@ fn run_group(specs: &[&RunSpec], train: &Dataset, val: &Dataset) -> Result<Vec<R
         .iter()
         .map(|s| Params::init(train.x.cols(), s.init))
         .collect();
-    let configs: Vec<SgdConfig> = specs
+    let runs: Vec<Sgd> = specs
         .iter()
-        .map(|s| SgdConfig {
-            learning_rate: s.learning_rate,
-            batch_size: s.batch_size,
-            iterations: s.iterations,
-            eval_every: s.eval_every,
-            l2: 0.0,
-            seed: s.shuffle_seed,
+        .map(|s| {
+            SgdSettings {
+                learning_rate: s.learning_rate,
+                batch_size: s.batch_size,
+                iterations: s.iterations,
+                eval_every: s.eval_every,
+                l2: 0.0,
+                seed: s.shuffle_seed,
+            }
+            .check()
         })
-        .collect();
-    let runs = train_sgd_lockstep(train, val, inits, &configs)?;
+        .collect::<Result<_>>()?;
+    let runs = Sgd::fit_together(&runs.iter().collect::<Vec<_>>(), train, val, inits)?;
     for (result, run) in results.iter_mut().zip(runs) {
         result.history = run.history;
         if let Some(at) = result.history.diverged_at {

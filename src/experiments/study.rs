@@ -6,44 +6,60 @@ use super::grid::GridResult;
 use super::runs::{run_all, RunResult};
 use super::{final_eval, grid, lr_demo, monte_carlo, standardization_demo};
 use crate::data::{inspect::inspect, RawTable, Splits};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 use crate::model::gradcheck;
+use crate::observer::{Event, Observer, Task};
 use crate::report::results::{StageTiming, StudyResults, RESULTS_FORMAT};
+use crate::train::LibrarySettings;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// The stage that trains the grid and the Monte Carlo runs (together, see [`run`]), with the
 /// optimum and the library baseline fitted beside them.
 pub const GRID_AND_MONTE_CARLO: &str = "grid + monte_carlo";
 
-/// What the study tells its caller while it works (the library never prints).
-#[derive(Debug, Clone, Copy)]
-pub enum Progress<'a> {
-    /// A stage starts; it makes `runs` SGD runs (0 for the others).
-    Stage { name: &'a str, runs: usize },
-    /// An SGD run finished (called from worker threads, in any order).
-    Run(&'a RunResult),
-}
-
-/// Runs the study on `splits` (loaded from `table`). `command_line` and the data-loading time
-/// are the caller's to fill in.
+/// Runs the study on `splits` (loaded from `table`), reporting each stage and each finished SGD
+/// run to `observer` ([`Task::Study`]). `command_line` and the data-loading time are the
+/// caller's to fill in.
 pub fn run(
     table: &RawTable,
     splits: &Splits,
     config: &StudyConfig,
-    progress: &(dyn Fn(Progress) + Sync),
+    observer: &dyn Observer,
 ) -> Result<StudyResults> {
     config.validate()?;
+    let newton = config.newton.clone().check()?;
+    let library = LibrarySettings {
+        l2: config.library_l2,
+    }
+    .check()?;
     if splits.val.is_empty() {
-        return Err(Error::Config(
-            "the study chooses its settings on validation data: --val-rows must be at least 1"
-                .into(),
+        return Err(Error::setting(
+            Setting::ValRows,
+            0,
+            "the study chooses its settings on validation data: must be at least 1",
         ));
     }
     let (train, val) = (&splits.train, &splits.val);
-    let done = |r: &RunResult| progress(Progress::Run(r));
+    let total = Some(config.run_count() as u64);
+    let finished = AtomicU64::new(0);
+    let current: Mutex<&'static str> = Mutex::new("");
+    let report = |stage: &'static str, done: u64| {
+        observer.event(Event::Progress {
+            task: Task::Study { stage },
+            done,
+            total,
+        })
+    };
+    let done = |_: &RunResult| {
+        let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
+        report(*current.lock().unwrap_or_else(|e| e.into_inner()), done);
+    };
     let mut timings = Vec::new();
-    let stage = |name: &str, runs: usize| {
-        progress(Progress::Stage { name, runs });
+    let stage = |name: &'static str, _runs: usize| {
+        *current.lock().unwrap_or_else(|e| e.into_inner()) = name;
+        report(name, finished.load(Ordering::Relaxed));
         Instant::now()
     };
     let mut time = |name: &str, start: Instant| {
@@ -66,13 +82,12 @@ pub fn run(
     let grid_specs = grid::specs(config);
     let mut specs = grid_specs.clone();
     specs.extend(monte_carlo::specs(config));
-    let library_l2 = config.library_l2.unwrap_or(1.0 / splits.train.len() as f64);
     let t = stage(GRID_AND_MONTE_CARLO, specs.len());
     // The optimum and the library baseline depend on no SGD run: they are fitted beside the
     // grid, on the core time its runs and linfa's serial steps leave idle.
     let (results, references) = rayon::join(
         || run_all(&specs, train, val, &done),
-        || final_eval::fit_references(splits, &config.newton, library_l2),
+        || final_eval::fit_references(splits, &newton, &library),
     );
     let (mut results, references) = (results?, references?);
     let monte_carlo = monte_carlo::assemble(config, results.split_off(grid_specs.len()));
@@ -86,10 +101,7 @@ pub fn run(
         batch_size: best.batch_size,
         run_id: best.id.clone(),
     };
-    let sgd_params = best
-        .final_params
-        .as_ref()
-        .ok_or_else(|| Error::Solver("the best grid cell has no final parameters".into()))?;
+    let sgd_params = best.final_params.as_ref().ok_or(Error::NoUsableGridCell)?;
     let final_eval = final_eval::run(chosen, sgd_params, splits, references)?;
     time("final", t);
 
@@ -117,11 +129,5 @@ pub fn run(
 }
 
 fn best_or_error(grid: &GridResult) -> Result<&RunResult> {
-    grid.best_cell().ok_or_else(|| {
-        Error::Solver(
-            "every grid cell diverged or was skipped: no SGD setting to choose; \
-             try smaller learning rates or batch sizes"
-                .into(),
-        )
-    })
+    grid.best_cell().ok_or(Error::NoUsableGridCell)
 }

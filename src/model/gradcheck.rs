@@ -8,9 +8,10 @@
 //! component is `|a - n| / max(|a|, |n|)` (0 when both are 0); the check passes when the largest
 //! one is at most [`MAX_REL_ERROR`].
 
-use super::kernel::{loss_accuracy, loss_gradient, Rows};
+use super::evaluate::{loss_totals, totals};
 use super::params::{Init, Params};
 use crate::data::Dataset;
+use crate::engine::Rows;
 use rand::seq::index::sample;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -44,9 +45,9 @@ pub fn gradcheck(data: &Dataset, seed: u64, sample_rows: usize) -> GradcheckRepo
 
 /// Checks the gradient at `params` on the given rows.
 pub fn gradcheck_at(data: &Dataset, params: &Params, rows: &[usize]) -> GradcheckReport {
-    let analytic = loss_gradient(params, data, Rows::Subset(rows)).mean_gradient();
+    let analytic = totals(params, data, Rows::Subset(rows)).mean_gradient();
     let loss_at =
-        |v: &[f64]| loss_accuracy(&Params::from_slice(v), data, Rows::Subset(rows)).mean_loss();
+        |v: &[f64]| loss_totals(&Params::from_slice(v), data, Rows::Subset(rows)).mean_loss();
     let base = params.to_vec();
     let (mut max_abs, mut max_rel) = (0.0f64, 0.0f64);
     let mut finite = analytic.iter().all(|a| a.is_finite());

@@ -31,6 +31,20 @@ pub struct Training {
     pub software_version: String,
 }
 
+impl Training {
+    /// How a model was trained by `solver` (`sgd`, `newton`, `library`) with `settings`, from
+    /// `data` with `seed`, by this version of msd-century.
+    pub fn new(solver: &str, settings: serde_json::Value, seed: u64, data: Provenance) -> Training {
+        Training {
+            solver: solver.to_string(),
+            settings,
+            seed,
+            data,
+            software_version: crate::VERSION.to_string(),
+        }
+    }
+}
+
 /// The contents of `model.json`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Model {

@@ -12,13 +12,18 @@
 //! ```
 //!
 //! (the same stable form as scikit-learn's `log_logistic`, which linfa-logistic copies), with the
-//! exponential of [`super::exp`] and the logarithm of [`super::log1p`]. The
+//! exponential and the logarithm of the crate's row engine (within 1 ulp of the standard
+//! library's, and the same bits in every SIMD build). The
 //! classic definition with `log(y + 1e-15)` is kept in [`classic_loss`] as a reference. Its offset
 //! shifts it by about `1e-15 / q`, where `q` is the probability of the true class: the two agree
 //! to 1e-9 while `q > 2.5e-6`, and the stable form is the exact one below that.
 
-use super::exp::exp_neg;
-use super::log1p::log1p_unit;
+use crate::engine::formulas::{
+    exp_neg_abs, loss_and_probability_from, positive_part, probability_from,
+};
+use crate::engine::log1p::log1p_unit;
+
+pub use crate::engine::formulas::{logit, predict_class};
 
 /// `sigmoid(z) = 1 / (1 + exp(-z))`, never overflowing.
 #[inline]
@@ -38,92 +43,16 @@ pub fn loss_from_logit(z: f64, t: f64) -> f64 {
     softplus(z) - t * z
 }
 
-/// `exp(-|z|)`, which lies in `[0, 1]` for every logit: the one exponential of a row.
-#[inline(always)]
-pub fn exp_neg_abs(z: f64) -> f64 {
-    exp_neg(-z.abs())
-}
-
-/// Loss and probability of one row from the same `exp(-|z|)`: what the kernels need per row.
-#[inline(always)]
+/// Loss and probability of one row from the same `exp(-|z|)`: what the row loop computes per row.
+#[inline]
 pub fn loss_and_probability(z: f64, t: f64) -> (f64, f64) {
     let e = exp_neg_abs(z);
     loss_and_probability_from(z, e, log1p_unit(e), t)
 }
 
-/// [`loss_and_probability`] given `e = exp(-|z|)` and `log1p_e = log(1 + e)` (computed for several
-/// rows at once).
-#[inline(always)]
-pub fn loss_and_probability_from(z: f64, e: f64, log1p_e: f64, t: f64) -> (f64, f64) {
-    (positive_part(z) + log1p_e - t * z, probability_from(z, e))
-}
-
-/// `max(z, 0)`, written as the AVX `max(z, 0)` computes it (0 for NaN and for -0), so that the
-/// vector build of the row statistics has the same bits.
-#[inline(always)]
-pub fn positive_part(z: f64) -> f64 {
-    if z > 0.0 {
-        z
-    } else {
-        0.0
-    }
-}
-
-/// `sigmoid(z)` given `e = exp(-|z|)`.
-#[inline(always)]
-pub fn probability_from(z: f64, e: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + e)
-    } else {
-        e / (1.0 + e)
-    }
-}
-
-/// The loss less its `log1p(exp(-|z|))` part, which lies in `(0, ln 2]`, and the probability, given
-/// `e = exp(-|z|)`: `max(z, 0) - t·z`. A floor of the loss that costs no logarithm, for passes that
-/// need the loss only to tell whether it passed a bound. Rounded, it is still at most the rounded
-/// loss of [`loss_and_probability`]: for `t = 0` the two are `m` and `m + l` with `m = max(z, 0)`
-/// and `l >= 0`, for `t = 1` they are `max(-z, 0)` and `(m + l) - z`, and rounding never reverses
-/// an order.
-#[inline(always)]
-pub fn loss_floor_and_probability_from(z: f64, e: f64, t: f64) -> (f64, f64) {
-    (positive_part(z) - t * z, probability_from(z, e))
-}
-
 /// The classic per-row loss `-t·log(y + 1e-15) - (1-t)·log(1 - y + 1e-15)`, a reference only.
 pub fn classic_loss(y: f64, t: f64) -> f64 {
     -t * (y + 1e-15).ln() - (1.0 - t) * (1.0 - y + 1e-15).ln()
-}
-
-/// Predicted class: 1 when `y >= 0.5`.
-#[inline(always)]
-pub fn predict_class(y: f64) -> f64 {
-    if y >= 0.5 {
-        1.0
-    } else {
-        0.0
-    }
-}
-
-/// The logit `w·x + b`, summed in 8 independent lanes so the compiler can vectorize it (and the
-/// result, which depends on that fixed order, is the same on every run and thread count).
-#[inline(always)]
-pub fn logit(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
-    debug_assert_eq!(weights.len(), x.len());
-    let mut acc = [0.0f64; 8];
-    let wc = weights.chunks_exact(8);
-    let xc = x.chunks_exact(8);
-    let (wr, xr) = (wc.remainder(), xc.remainder());
-    for (w8, x8) in wc.zip(xc) {
-        for k in 0..8 {
-            acc[k] += w8[k] * x8[k];
-        }
-    }
-    let mut tail = 0.0;
-    for (w, v) in wr.iter().zip(xr) {
-        tail += w * v;
-    }
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail + bias
 }
 
 /// The L2 penalty `(l2/2)·‖w‖²` (the bias is not penalized).

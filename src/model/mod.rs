@@ -1,23 +1,20 @@
-//! The logistic-regression model: parameters, the math as small pure functions, the gradient
-//! kernel, the gradient check and the model file.
+//! The logistic-regression model `y = sigmoid(w·x + b)`: its parameters, the math as small pure
+//! functions ([`logistic`]), loss, accuracy and gradient on a data set, the gradient check, the
+//! model file and predictions from raw features.
 
-pub mod accumulate;
-pub mod exp;
-pub mod gradcheck;
-pub mod hessian;
-pub mod io;
-pub mod kernel;
-pub mod kernel_many;
-pub mod lanes;
-pub mod log1p;
+mod evaluate;
+mod gradcheck;
+mod io;
 pub mod logistic;
-pub mod params;
-pub mod predict;
-pub mod prefetch;
-pub mod row_stats;
+mod params;
+mod predict;
 pub mod simulate;
 
-pub use gradcheck::{gradcheck, GradcheckReport};
-pub use io::Model;
-pub use kernel::{evaluate, Evaluation};
+pub use evaluate::{
+    block_stats, evaluate, evaluate_many, loss_and_gradient, BlockStats, Evaluation,
+};
+pub(crate) use evaluate::{loss_totals, totals};
+pub use gradcheck::{gradcheck, gradcheck_at, GradcheckReport, MAX_REL_ERROR};
+pub use io::{Model, Training, FORMAT as MODEL_FORMAT, VERSION as MODEL_VERSION};
 pub use params::{Init, Params};
+pub use predict::{format_probabilities, predict_file, read_rows};

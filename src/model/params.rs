@@ -69,6 +69,14 @@ impl Params {
         self.weights.is_empty()
     }
 
+    /// The weights and bias as the row engine reads them.
+    pub(crate) fn linear(&self) -> crate::engine::Linear<'_> {
+        crate::engine::Linear {
+            weights: &self.weights,
+            bias: self.bias,
+        }
+    }
+
     /// True when every parameter is finite.
     pub fn is_finite(&self) -> bool {
         self.bias.is_finite() && self.weights.iter().all(|w| w.is_finite())

@@ -11,6 +11,8 @@
 //! and, when linfa took 0 as positive, the weights and intercept are negated, so the returned
 //! parameters always give `P(t = 1)` = P(year > threshold).
 
+use super::newton::check_two_classes;
+use super::sgd::check_l2;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::model::Params;
@@ -27,21 +29,65 @@ pub const GRADIENT_TOLERANCE_PER_ROW: f64 = 1e-4;
 /// L-BFGS iterations at most.
 pub const MAX_ITERATIONS: u64 = 2_000;
 
+/// Settings of the library baseline as given, unchecked; [`LibrarySettings::check`] validates
+/// them.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LibrarySettings {
+    /// L2 strength of the objective mean loss + (l2/2)·‖w‖²; `None` (the default):
+    /// scikit-learn's default `C = 1`, that is `1 / n_train`.
+    pub l2: Option<f64>,
+}
+
+impl LibrarySettings {
+    /// Checks the settings; the error names the one that is wrong.
+    pub fn check(self) -> Result<Library> {
+        if let Some(l2) = self.l2 {
+            check_l2(l2)?;
+        }
+        Ok(Library { settings: self })
+    }
+}
+
+/// Checked settings of the library baseline: what fits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Library {
+    settings: LibrarySettings,
+}
+
+impl Library {
+    /// The settings this was checked from.
+    pub fn settings(&self) -> &LibrarySettings {
+        &self.settings
+    }
+
+    /// The L2 strength used on a training set of `n_train` rows.
+    pub fn l2_for(&self, n_train: usize) -> f64 {
+        self.settings.l2.unwrap_or(1.0 / n_train as f64)
+    }
+
+    /// Fits linfa-logistic on `train`.
+    pub fn fit(&self, train: &Dataset) -> Result<LibraryFit> {
+        fit(train, self.l2_for(train.len()))
+    }
+}
+
 /// The library's fit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LibraryFit {
     pub params: Params,
+    /// The L2 strength it was fitted with.
+    pub l2: f64,
     /// The L-BFGS iteration limit given to linfa: linfa does not report how many it used.
     pub iterations: usize,
 }
 
 /// Fits with objective mean loss + (l2/2)·‖w‖²; scikit-learn's default C = 1 is l2 = 1/n_train.
-pub fn fit_library(train: &Dataset, l2: f64) -> Result<LibraryFit> {
-    super::sgd::check_l2(l2)?;
+fn fit(train: &Dataset, l2: f64) -> Result<LibraryFit> {
     let (n, d) = (train.len(), train.x.cols());
     if n == 0 {
-        return Err(Error::Data("library baseline: no training rows".into()));
+        return Err(Error::NoRows { set: "training" });
     }
+    check_two_classes(train)?;
     let x = column_major(train.x.as_slice(), n, d);
     let labels: Array1<usize> = train
         .targets
@@ -54,7 +100,9 @@ pub fn fit_library(train: &Dataset, l2: f64) -> Result<LibraryFit> {
         .gradient_tolerance(GRADIENT_TOLERANCE_PER_ROW * n as f64)
         .max_iterations(MAX_ITERATIONS)
         .fit(&dataset)
-        .map_err(|e| Error::Solver(format!("library baseline (linfa-logistic): {e}")))?;
+        .map_err(|e| Error::Library {
+            message: e.to_string(),
+        })?;
     let sign = if fitted.labels().pos.class == 1 {
         1.0
     } else {
@@ -66,6 +114,7 @@ pub fn fit_library(train: &Dataset, l2: f64) -> Result<LibraryFit> {
     };
     Ok(LibraryFit {
         params,
+        l2,
         iterations: MAX_ITERATIONS as usize,
     })
 }

@@ -1,14 +1,17 @@
-//! Trainers: mini-batch SGD, the exact Newton solver and the library baseline.
+//! Trainers: mini-batch SGD (one run, or several that share their batches), the exact Newton
+//! solver and the library baseline. Each has unchecked settings (`...Settings`, with documented
+//! defaults) that `check` turns once into the checked solver that fits.
 
-pub mod cholesky;
-pub mod history;
-pub mod library;
-pub mod lockstep;
-pub mod newton;
-pub mod sgd;
+pub(crate) mod batches;
+mod cholesky;
+mod history;
+mod library;
+mod newton;
+mod sgd;
 
 pub use history::{History, HistoryPoint};
-pub use library::{fit_library, LibraryFit};
-pub use lockstep::train_sgd_lockstep;
-pub use newton::{fit_newton, NewtonConfig, NewtonFit};
-pub use sgd::{train_sgd, SgdConfig, SgdRun};
+pub use library::{
+    Library, LibraryFit, LibrarySettings, GRADIENT_TOLERANCE_PER_ROW, MAX_ITERATIONS,
+};
+pub use newton::{Newton, NewtonFit, NewtonSettings, HESSIAN_SAMPLE_ROWS, MAX_WEIGHT};
+pub use sgd::{check_l2, diverged, Sgd, SgdFit, SgdSettings, DIVERGED_LOSS};

@@ -16,35 +16,68 @@
 //!   progress than that.
 //!
 //! Without L2 there is no finite optimum when the classes are linearly separable: the loss goes
-//! to 0 as the weights grow. The solver stops with [`Error::Solver`] (suggesting `--l2`) when an
-//! iterate classifies every row correctly (a separating hyperplane exists), when the Hessian
-//! becomes singular, or when the weights exceed [`MAX_WEIGHT`].
+//! to 0 as the weights grow. The solver stops with [`Error::Separable`] when an iterate classifies
+//! every row correctly (a separating hyperplane exists), when the Hessian becomes singular, or
+//! when the weights exceed [`MAX_WEIGHT`]; data of one class is [`Error::OneClass`].
 
 use super::cholesky::Cholesky;
+use super::sgd::check_l2;
 use crate::data::Dataset;
-use crate::error::{Error, Result};
-use crate::model::hessian::hessian_sum_strided;
-use crate::model::kernel::{loss_gradient, Rows};
+use crate::engine::{self, Rows};
+use crate::error::{Error, Result, Setting};
 use crate::model::logistic::l2_penalty;
-use crate::model::Params;
+use crate::model::{totals, Params};
 
-/// Settings of the Newton solver.
+/// The solver's name in errors.
+const SOLVER: &str = "Newton";
+
+/// Settings of the Newton solver as given, unchecked; [`NewtonSettings::check`] validates them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NewtonConfig {
+pub struct NewtonSettings {
+    /// L2 strength: objective = mean loss + (l2/2)·‖w‖²; finite, not negative. Default 0.
     pub l2: f64,
-    /// Stop when the largest absolute gradient component is at most this.
+    /// Stop when the largest absolute gradient component is at most this; positive. Default 1e-8.
     pub tolerance: f64,
+    /// Steps at most; at least 1. Default 100.
     pub max_iterations: usize,
 }
 
-impl Default for NewtonConfig {
+impl Default for NewtonSettings {
     fn default() -> Self {
-        NewtonConfig {
+        NewtonSettings {
             l2: 0.0,
             tolerance: 1e-8,
             max_iterations: 100,
         }
     }
+}
+
+impl NewtonSettings {
+    /// Checks every setting; the error names the first one that is wrong.
+    pub fn check(self) -> Result<Newton> {
+        check_l2(self.l2)?;
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return Err(Error::setting(
+                Setting::Tolerance,
+                self.tolerance,
+                "the tolerance must be positive and finite",
+            ));
+        }
+        if self.max_iterations == 0 {
+            return Err(Error::setting(
+                Setting::MaxIterations,
+                0,
+                "must be at least 1",
+            ));
+        }
+        Ok(Newton { settings: self })
+    }
+}
+
+/// Checked Newton settings: what fits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Newton {
+    settings: NewtonSettings,
 }
 
 /// The optimum and how it was reached.
@@ -79,7 +112,7 @@ struct Point {
 }
 
 fn point(params: Params, data: &Dataset, l2: f64) -> Point {
-    let tot = loss_gradient(&params, data, Rows::All);
+    let tot = totals(&params, data, Rows::All);
     let mut grad = tot.mean_gradient();
     for (g, w) in grad.iter_mut().zip(&params.weights) {
         *g += l2 * w;
@@ -100,25 +133,30 @@ fn point(params: Params, data: &Dataset, l2: f64) -> Point {
     }
 }
 
-fn separable(detail: &str) -> Error {
-    Error::Solver(format!(
-        "Newton solver: {detail}: the classes look linearly separable, so the loss has no finite \
-         minimum without regularization; add an L2 term, e.g. --l2 1e-6"
-    ))
+fn separable(detail: String) -> Error {
+    Error::Separable {
+        solver: SOLVER,
+        detail,
+    }
 }
 
-/// Minimizes mean loss + (l2/2)·‖w‖² on `train`.
-pub fn fit_newton(train: &Dataset, config: &NewtonConfig) -> Result<NewtonFit> {
-    super::sgd::check_l2(config.l2)?;
-    if !(config.tolerance.is_finite() && config.tolerance > 0.0) {
-        return Err(Error::Config(format!(
-            "Newton tolerance {} must be positive and finite",
-            config.tolerance
-        )));
+impl Newton {
+    /// The settings this was checked from.
+    pub fn settings(&self) -> &NewtonSettings {
+        &self.settings
     }
+
+    /// Minimizes mean loss + (l2/2)·‖w‖² on `train`, from zero parameters.
+    pub fn fit(&self, train: &Dataset) -> Result<NewtonFit> {
+        fit(train, &self.settings)
+    }
+}
+
+fn fit(train: &Dataset, config: &NewtonSettings) -> Result<NewtonFit> {
     if train.is_empty() {
-        return Err(Error::Data("Newton solver: no training rows".into()));
+        return Err(Error::NoRows { set: "training" });
     }
+    check_two_classes(train)?;
     let (l2, n, d) = (config.l2, train.len(), train.x.cols());
     let mut cur = point(Params::zeros(d), train, l2);
     let mut factor: Option<Cholesky> = None;
@@ -129,28 +167,22 @@ pub fn fit_newton(train: &Dataset, config: &NewtonConfig) -> Result<NewtonFit> {
     let (mut iterations, mut hessians) = (0, 0);
     loop {
         if !cur.objective.is_finite() || cur.grad_max.is_nan() {
-            return Err(Error::Solver(
-                "Newton solver: non-finite loss or gradient".into(),
-            ));
+            return Err(Error::NonFinite { solver: SOLVER });
         }
         if cur.grad_max <= config.tolerance {
             break;
         }
         if l2 == 0.0 && cur.correct == n {
-            return Err(separable(&format!(
+            return Err(separable(format!(
                 "every one of the {n} training rows is classified correctly"
             )));
         }
         if iterations >= config.max_iterations {
-            let hint = if l2 == 0.0 {
-                "; if the classes are (nearly) separable, add --l2"
-            } else {
-                ""
-            };
-            return Err(Error::Solver(format!(
-                "Newton solver: no convergence in {iterations} iterations (max |gradient| {:.3e}){hint}",
-                cur.grad_max
-            )));
+            return Err(Error::NoConvergence {
+                solver: SOLVER,
+                iterations,
+                gradient_max_norm: cur.grad_max,
+            });
         }
         let fresh = factor.is_none() || last_ratio > REUSE_RATIO;
         if fresh {
@@ -175,10 +207,10 @@ pub fn fit_newton(train: &Dataset, config: &NewtonConfig) -> Result<NewtonFit> {
             // A stale factorization may give a poor direction: retry with a fresh Hessian.
             None if !fresh => factor = None,
             None => {
-                return Err(Error::Solver(format!(
-                    "Newton solver: the line search found no decrease at max |gradient| {:.3e}",
-                    cur.grad_max
-                )))
+                return Err(Error::NoDecrease {
+                    solver: SOLVER,
+                    gradient_max_norm: cur.grad_max,
+                })
             }
         }
         let wmax = cur
@@ -187,7 +219,7 @@ pub fn fit_newton(train: &Dataset, config: &NewtonConfig) -> Result<NewtonFit> {
             .iter()
             .fold(0.0f64, |m, w| m.max(w.abs()));
         if l2 == 0.0 && wmax > MAX_WEIGHT {
-            return Err(separable(&format!(
+            return Err(separable(format!(
                 "the weights grow without bound (max |w| {wmax:.3e})"
             )));
         }
@@ -205,7 +237,7 @@ pub fn fit_newton(train: &Dataset, config: &NewtonConfig) -> Result<NewtonFit> {
 fn factorize(params: &Params, data: &Dataset, l2: f64, stride: usize) -> Result<Cholesky> {
     let m = data.x.cols() + 1;
     let inv_n = 1.0 / data.len().div_ceil(stride) as f64;
-    let mut h = hessian_sum_strided(params, data, stride);
+    let mut h = engine::hessian_sum(params.linear(), data.table(), stride);
     for v in h.iter_mut() {
         *v *= inv_n;
     }
@@ -214,11 +246,27 @@ fn factorize(params: &Params, data: &Dataset, l2: f64, stride: usize) -> Result<
     }
     Cholesky::factor(&h, m).ok_or_else(|| {
         if l2 == 0.0 {
-            separable("the Hessian is singular")
+            separable("the Hessian is singular".into())
         } else {
-            Error::Solver("Newton solver: the Hessian is singular".into())
+            Error::SingularHessian { solver: SOLVER }
         }
     })
+}
+
+/// Data of one class has no decision to learn: said plainly, before any step.
+pub(crate) fn check_two_classes(train: &Dataset) -> Result<()> {
+    let positives = train.targets.iter().filter(|&&t| t == 1.0).count();
+    match positives {
+        0 => Err(Error::OneClass {
+            rows: train.len(),
+            class: 0,
+        }),
+        p if p == train.len() => Err(Error::OneClass {
+            rows: train.len(),
+            class: 1,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Step halving with the Armijo condition `f(x + t·d) <= f(x) + 1e-4·t·gᵀd`. Near the optimum the

@@ -1,22 +1,25 @@
-//! Mini-batch stochastic gradient descent.
+//! Mini-batch stochastic gradient descent, for one model or several trained together.
 //!
-//! One iteration is the named phases of the loop below: **shuffle** (at the start of each epoch
-//! the row order is permuted by a ChaCha8 generator seeded with `config.seed`), **batch** (the next
-//! `batch_size` rows of that order; a last batch shorter than that is skipped and the next epoch
-//! starts), **forward + gradient** (one pass of the kernel over the batch), **step**
-//! (`w ← w - lr·(∇w + l2·w)`, `b ← b - lr·∇b`), **check** (a diverged run stops and records the
-//! iteration in `history.diverged_at`; see [`DIVERGED_LOSS`]), **evaluate + record** (every
-//! `eval_every` iterations: validation loss and accuracy at iterations `eval_every`,
-//! `2·eval_every`, ...).
+//! One iteration is the named phases of [`train_group`]: **next batch** (at the start of each
+//! epoch the row order is permuted by a ChaCha8 generator seeded with the settings' seed; a last
+//! batch shorter than the batch size is skipped and the next epoch starts), **forward and
+//! gradient** (one pass of the row engine over the batch, for every model still training),
+//! **step** (`w ← w - lr·(∇w + l2·w)`, `b ← b - lr·∇b`), **divergence check** (a run whose loss
+//! or parameters leave the finite world stops, and records the iteration), **evaluate and
+//! record** (every `eval_every` iterations: validation loss and accuracy, one pass for all models).
+//!
+//! Several runs that share their batches (the same batch size, iterations, evaluation interval
+//! and seed: the study's runs of one batch size) train together: each batch and each validation
+//! pass is read once for all of them. A single run is the group of one, and every run has the
+//! same bits alone or in a group.
 
+use super::batches::Batches;
 use super::history::{History, HistoryPoint};
 use crate::data::Dataset;
-use crate::error::{Error, Result};
-use crate::model::kernel::{evaluate, loss_accuracy, step_totals, Rows};
-use crate::model::Params;
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use crate::engine::{self, Rows};
+use crate::error::{Error, Result, Setting};
+use crate::model::{evaluate_many, loss_totals, Params};
+use crate::observer::{Event, Observer, Silent, Task};
 
 /// A mean loss above this (in nats per row) counts as divergence, like a non-finite loss or
 /// parameter. The loss is computed stably from the logit and the gradient of the cross-entropy is
@@ -33,11 +36,237 @@ pub fn diverged(loss: f64) -> bool {
     loss.is_nan() || loss > DIVERGED_LOSS
 }
 
+/// Settings of SGD as given, unchecked; [`SgdSettings::check`] validates them once and gives the
+/// [`Sgd`] that trains.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SgdSettings {
+    /// Step size; positive and finite. Default 0.1.
+    pub learning_rate: f64,
+    /// Rows per mini-batch; at least 1, at most the training rows. Default 100.
+    pub batch_size: usize,
+    /// Steps; at least 1. Default 1000.
+    pub iterations: usize,
+    /// Validation loss and accuracy are recorded every this many iterations; at least 1.
+    /// Default 10.
+    pub eval_every: usize,
+    /// L2 strength: objective = mean loss + (l2/2)·‖w‖²; finite, not negative. Default 0.
+    pub l2: f64,
+    /// Seed of the epoch shuffles. Default 1.
+    pub seed: u64,
+}
+
+impl Default for SgdSettings {
+    fn default() -> Self {
+        SgdSettings {
+            learning_rate: 0.1,
+            batch_size: 100,
+            iterations: 1000,
+            eval_every: 10,
+            l2: 0.0,
+            seed: 1,
+        }
+    }
+}
+
+impl SgdSettings {
+    /// Checks every setting; the error names the first one that is wrong.
+    pub fn check(self) -> Result<Sgd> {
+        let lr = self.learning_rate;
+        if !(lr.is_finite() && lr > 0.0) {
+            return Err(Error::setting(
+                Setting::LearningRate,
+                lr,
+                "the learning rate must be positive and finite",
+            ));
+        }
+        for (setting, value) in [
+            (Setting::BatchSize, self.batch_size),
+            (Setting::Iterations, self.iterations),
+            (Setting::EvalEvery, self.eval_every),
+        ] {
+            if value == 0 {
+                return Err(Error::setting(setting, value, "must be at least 1"));
+            }
+        }
+        check_l2(self.l2)?;
+        Ok(Sgd { settings: self })
+    }
+}
+
+/// The L2 strength must be finite and not negative.
+pub fn check_l2(l2: f64) -> Result<()> {
+    if l2.is_finite() && l2 >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::setting(
+            Setting::L2,
+            l2,
+            "the L2 strength must be finite and not negative",
+        ))
+    }
+}
+
+/// Checked SGD settings: what trains.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sgd {
+    settings: SgdSettings,
+}
+
+/// The outcome of an SGD run; `history.diverged_at` is set when it stopped on a non-finite value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SgdFit {
+    /// The parameters after the last step (of the last finite step for a diverged run).
+    pub params: Params,
+    pub history: History,
+}
+
+impl Sgd {
+    /// The settings this was checked from.
+    pub fn settings(&self) -> &SgdSettings {
+        &self.settings
+    }
+
+    /// Trains from `init` on `train`, evaluating on `val` when it is not empty.
+    pub fn fit(&self, train: &Dataset, val: &Dataset, init: Params) -> Result<SgdFit> {
+        self.fit_observed(train, val, init, &Silent)
+    }
+
+    /// [`Sgd::fit`], reporting each iteration ([`Task::Sgd`]) and each recorded evaluation to
+    /// `observer`.
+    pub fn fit_observed(
+        &self,
+        train: &Dataset,
+        val: &Dataset,
+        init: Params,
+        observer: &dyn Observer,
+    ) -> Result<SgdFit> {
+        let mut fits = train_group(&[self], train, val, vec![init], observer)?;
+        Ok(fits.remove(0))
+    }
+
+    /// Trains `inits[k]` with `runs[k]` for every k, together: the runs must share batch size,
+    /// iterations, evaluation interval and seed (learning rate and L2 may differ). Each result has
+    /// the bits of the same run made alone.
+    pub fn fit_together(
+        runs: &[&Sgd],
+        train: &Dataset,
+        val: &Dataset,
+        inits: Vec<Params>,
+    ) -> Result<Vec<SgdFit>> {
+        train_group(runs, train, val, inits, &Silent)
+    }
+}
+
+/// The settings that decide a run's batches.
+fn shared(s: &SgdSettings) -> (usize, usize, usize, u64) {
+    (s.batch_size, s.iterations, s.eval_every, s.seed)
+}
+
+/// The training loop, for one run or a group that shares its batches.
+fn train_group(
+    runs: &[&Sgd],
+    train: &Dataset,
+    val: &Dataset,
+    inits: Vec<Params>,
+    observer: &dyn Observer,
+) -> Result<Vec<SgdFit>> {
+    let Some(first) = runs.first().map(|r| &r.settings) else {
+        return Ok(Vec::new());
+    };
+    if inits.len() != runs.len() || runs.iter().any(|r| shared(&r.settings) != shared(first)) {
+        return Err(Error::NotInLockstep);
+    }
+    if first.batch_size > train.len() {
+        return Err(Error::BatchTooLarge {
+            batch_size: first.batch_size,
+            train_rows: train.len(),
+        });
+    }
+    for init in &inits {
+        check_dims(init, train, val)?;
+    }
+    let mut batches = Batches::new(train.len(), first.batch_size, first.seed);
+    let mut params = inits;
+    let mut histories = vec![History::default(); params.len()];
+    for iter in 1..=first.iterations {
+        let active: Vec<usize> = (0..params.len())
+            .filter(|&k| histories[k].diverged_at.is_none())
+            .collect();
+        if active.is_empty() {
+            break;
+        }
+        // Next batch, forward and gradient: one pass for every run still training.
+        let models: Vec<&Params> = active.iter().map(|&k| &params[k]).collect();
+        let steps = batches.with_next(|batch| forward_and_gradient(&models, train, batch));
+        // Step, and the divergence check.
+        for (&k, (grad_sum, n, lost)) in active.iter().zip(steps) {
+            step(&mut params[k], &grad_sum, n, &runs[k].settings);
+            if lost || !params[k].is_finite() {
+                histories[k].diverged_at = Some(iter);
+            }
+        }
+        // Evaluate and record: one validation pass for every run still going.
+        if iter % first.eval_every == 0 && !val.is_empty() {
+            let going: Vec<usize> = active
+                .into_iter()
+                .filter(|&k| histories[k].diverged_at.is_none())
+                .collect();
+            let models: Vec<&Params> = going.iter().map(|&k| &params[k]).collect();
+            for (&k, eval) in going.iter().zip(evaluate_many(&models, val)) {
+                if diverged(eval.loss) {
+                    histories[k].diverged_at = Some(iter);
+                    continue;
+                }
+                histories[k].points.push(HistoryPoint {
+                    iter,
+                    val_loss: eval.loss,
+                    val_accuracy: eval.accuracy,
+                });
+                observer.event(Event::Evaluated {
+                    model: k,
+                    iter,
+                    val_loss: eval.loss,
+                    val_accuracy: eval.accuracy,
+                });
+            }
+        }
+        observer.event(Event::Progress {
+            task: Task::Sgd,
+            done: iter as u64,
+            total: Some(first.iterations as u64),
+        });
+    }
+    Ok(params
+        .into_iter()
+        .zip(histories)
+        .map(|(params, history)| SgdFit { params, history })
+        .collect())
+}
+
+/// Each model's gradient sums on `batch`, the batch's row count, and whether its loss diverged.
+fn forward_and_gradient(
+    models: &[&Params],
+    train: &Dataset,
+    batch: &[usize],
+) -> Vec<(Vec<f64>, usize, bool)> {
+    let linear: Vec<_> = models.iter().map(|p| p.linear()).collect();
+    engine::step_sums(&linear, train.table(), Rows::Subset(batch))
+        .into_iter()
+        .zip(models)
+        .map(|(totals, model)| {
+            let lost = batch_diverged(totals.mean_loss(), || {
+                loss_totals(model, train, Rows::Subset(batch)).mean_loss()
+            });
+            (totals.grad_sum, totals.n, lost)
+        })
+        .collect()
+}
+
 /// [`diverged`] of a batch's mean loss, decided from the mean of its floor (the step pass's
-/// [`StepTotals`]): the loss is at least the floor and at most the floor plus ln 2, so only a floor
-/// within 1 of [`DIVERGED_LOSS`] leaves the answer open, and only then is `exact` (the mean loss
-/// itself) asked for. NaN stays NaN in both.
-pub(crate) fn batch_diverged(floor: f64, exact: impl FnOnce() -> f64) -> bool {
+/// sums, see [`engine::step_sums`]): the loss is at least the floor and at most the floor plus
+/// ln 2, so only a floor within 1 of [`DIVERGED_LOSS`] leaves the answer open, and only then is
+/// `exact` (the mean loss itself) asked for. NaN stays NaN in both.
+fn batch_diverged(floor: f64, exact: impl FnOnce() -> f64) -> bool {
     if floor.is_nan() || floor > DIVERGED_LOSS {
         true
     } else if floor + 1.0 <= DIVERGED_LOSS {
@@ -47,260 +276,23 @@ pub(crate) fn batch_diverged(floor: f64, exact: impl FnOnce() -> f64) -> bool {
     }
 }
 
-/// Settings of one SGD run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SgdConfig {
-    pub learning_rate: f64,
-    pub batch_size: usize,
-    pub iterations: usize,
-    /// Validation loss and accuracy are recorded every this many iterations.
-    pub eval_every: usize,
-    /// L2 strength: objective = mean loss + (l2/2)·‖w‖².
-    pub l2: f64,
-    /// Seed of the epoch shuffles.
-    pub seed: u64,
-}
-
-impl SgdConfig {
-    /// Checks every setting against a training set of `n_train` rows; the error names the option.
-    pub fn validate(&self, n_train: usize) -> Result<()> {
-        let bad = |m: String| Err(Error::Config(m));
-        if self.batch_size == 0 {
-            return bad("--batch-size must be at least 1".into());
-        }
-        if self.batch_size > n_train {
-            return bad(format!(
-                "--batch-size {} is larger than the {n_train} training rows",
-                self.batch_size
-            ));
-        }
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return bad(format!(
-                "--lr {}: the learning rate must be positive and finite",
-                self.learning_rate
-            ));
-        }
-        if self.iterations == 0 {
-            return bad("--iters must be at least 1".into());
-        }
-        if self.eval_every == 0 {
-            return bad("--eval-every must be at least 1".into());
-        }
-        check_l2(self.l2)
-    }
-}
-
-/// `--l2` must be finite and not negative.
-pub fn check_l2(l2: f64) -> Result<()> {
-    if l2.is_finite() && l2 >= 0.0 {
-        Ok(())
-    } else {
-        Err(Error::Config(format!(
-            "--l2 {l2}: the L2 strength must be finite and not negative"
-        )))
-    }
-}
-
-/// The outcome of an SGD run; `history.diverged_at` is set when it stopped on a non-finite value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SgdRun {
-    pub params: Params,
-    pub history: History,
-}
-
-/// Trains from `init` on `train`, evaluating on `val` when it is not empty.
-pub fn train_sgd(
-    train: &Dataset,
-    val: &Dataset,
-    init: Params,
-    config: &SgdConfig,
-) -> Result<SgdRun> {
-    train_sgd_observed(train, val, init, config, &mut |_, _| {})
-}
-
-/// [`train_sgd`], calling `observe(iteration, recorded point)` after every iteration (for a
-/// progress bar or the classic log line).
-pub fn train_sgd_observed(
-    train: &Dataset,
-    val: &Dataset,
-    init: Params,
-    config: &SgdConfig,
-    observe: &mut dyn FnMut(usize, Option<&HistoryPoint>),
-) -> Result<SgdRun> {
-    config.validate(train.len())?;
-    check_dims(&init, train, val)?;
-    let mut batches = Batches::new(train.len(), config.batch_size, config.seed);
-    let mut params = init;
-    let mut history = History::default();
-    for iter in 1..=config.iterations {
-        let (totals, lost) = batches.with_next(|batch| {
-            let totals = step_totals(&params, train, Rows::Subset(batch));
-            let lost = batch_diverged(totals.mean_loss_floor(), || {
-                loss_accuracy(&params, train, Rows::Subset(batch)).mean_loss()
-            });
-            (totals.0, lost)
-        });
-        step(&mut params, &totals.grad_sum, totals.n, config);
-        if lost || !params.is_finite() {
-            history.diverged_at = Some(iter);
-            break;
-        }
-        let mut point = None;
-        if iter % config.eval_every == 0 && !val.is_empty() {
-            let eval = evaluate(&params, val);
-            if diverged(eval.loss) {
-                history.diverged_at = Some(iter);
-                break;
-            }
-            history.points.push(HistoryPoint {
-                iter,
-                val_loss: eval.loss,
-                val_accuracy: eval.accuracy,
-            });
-            point = history.points.last();
-        }
-        observe(iter, point);
-    }
-    Ok(SgdRun { params, history })
-}
-
 /// The parameters must match the features of both sets.
-pub(crate) fn check_dims(init: &Params, train: &Dataset, val: &Dataset) -> Result<()> {
+fn check_dims(init: &Params, train: &Dataset, val: &Dataset) -> Result<()> {
     let d = train.x.cols();
-    if init.len() != d || (!val.is_empty() && val.x.cols() != d) {
-        return Err(Error::Config(format!(
-            "initial parameters have {} weights but the data has {d} features",
-            init.len()
-        )));
+    let val_d = if val.is_empty() { d } else { val.x.cols() };
+    if init.len() != d || val_d != d {
+        return Err(Error::ShapeMismatch {
+            weights: init.len(),
+            features: if init.len() != d { d } else { val_d },
+        });
     }
     Ok(())
 }
 
-/// Shuffle and batch: epochs of `n / batch_size` full batches of a freshly shuffled order.
-///
-/// A batch is the set of rows at positions `k·b .. (k+1)·b` of the epoch's permutation. Within a
-/// batch the rows are then visited in increasing row order: the batch is the same set, only the
-/// order in which its sum is added up is fixed this way, and rows read in address order come from
-/// memory markedly faster than rows read in random order (nearby rows share pages and cache).
-///
-/// Each epoch's order is the previous one shuffled again. [`Batches::with_next`] prepares it
-/// beside the last batch of the epoch before, on the other core: a shuffle of every row is serial
-/// work that would otherwise leave that core idle once per epoch.
-pub struct Batches {
-    order: Vec<usize>,
-    batch_size: usize,
-    next: usize,
-    /// The next epoch's order, once prepared.
-    upcoming: Option<Vec<usize>>,
-    rng: ChaCha8Rng,
-    /// Scratch of [`sort_within_batches`], kept between epochs.
-    batch_of_row: Vec<u32>,
-}
-
-impl Batches {
-    pub fn new(n: usize, batch_size: usize, seed: u64) -> Batches {
-        Batches {
-            order: (0..n).collect(),
-            batch_size,
-            next: usize::MAX,
-            upcoming: None,
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            batch_of_row: Vec::new(),
-        }
-    }
-
-    /// The rows of the next batch; a new epoch begins when this one has no full batch left.
-    pub fn next_batch(&mut self) -> &[usize] {
-        self.with_next(|batch| batch.len());
-        &self.order[self.next - self.batch_size..self.next]
-    }
-
-    /// Runs `work` on the rows of the next batch and returns its result. When that batch is the
-    /// epoch's last, the next epoch's order is prepared at the same time (with `rayon::join`).
-    pub fn with_next<R: Send>(&mut self, work: impl FnOnce(&[usize]) -> R + Send) -> R {
-        let b = self.batch_size;
-        let n = self.order.len();
-        if self.next.saturating_add(b) > n {
-            self.order = match self.upcoming.take() {
-                Some(order) => order,
-                None => self.shuffled(self.order.clone()),
-            };
-            self.next = 0;
-        }
-        let start = self.next;
-        self.next += b;
-        if self.next + b <= n {
-            return work(&self.order[start..self.next]);
-        }
-        let Batches {
-            order,
-            rng,
-            batch_of_row,
-            ..
-        } = self;
-        let (result, upcoming) = rayon::join(
-            || work(&order[start..start + b]),
-            || shuffle_epoch(order.clone(), b, rng, batch_of_row),
-        );
-        self.upcoming = Some(upcoming);
-        result
-    }
-
-    fn shuffled(&mut self, order: Vec<usize>) -> Vec<usize> {
-        shuffle_epoch(
-            order,
-            self.batch_size,
-            &mut self.rng,
-            &mut self.batch_of_row,
-        )
-    }
-}
-
-/// The next epoch's order: `order` shuffled, then each full batch sorted.
-fn shuffle_epoch(
-    mut order: Vec<usize>,
-    b: usize,
-    rng: &mut ChaCha8Rng,
-    batch_of_row: &mut Vec<u32>,
-) -> Vec<usize> {
-    order.shuffle(rng);
-    if b > 1 {
-        sort_within_batches(&mut order, b, batch_of_row);
-    }
-    order
-}
-
-/// Sorts each full batch of `order` (positions `k·b .. (k+1)·b`) in increasing row order, in one
-/// counting pass over the rows (O(n) for any batch size); the short tail is left as it is.
-fn sort_within_batches(order: &mut [usize], b: usize, batch_of_row: &mut Vec<u32>) {
-    const NONE: u32 = u32::MAX;
-    let full = order.len() / b;
-    if full >= NONE as usize {
-        // More batches than the scratch can number: sort them one by one.
-        order[..full * b]
-            .chunks_mut(b)
-            .for_each(|batch| batch.sort_unstable());
-        return;
-    }
-    batch_of_row.clear();
-    batch_of_row.resize(order.len(), NONE);
-    for (position, &row) in order[..full * b].iter().enumerate() {
-        batch_of_row[row] = (position / b) as u32;
-    }
-    let mut fill: Vec<usize> = (0..full).map(|k| k * b).collect();
-    for (row, &batch) in batch_of_row.iter().enumerate() {
-        if batch != NONE {
-            let slot = &mut fill[batch as usize];
-            order[*slot] = row;
-            *slot += 1;
-        }
-    }
-}
-
 /// `w ← w - lr·(Σ(y-t)x / n + l2·w)`, `b ← b - lr·Σ(y-t) / n`.
 #[inline]
-pub(crate) fn step(params: &mut Params, grad_sum: &[f64], n: usize, config: &SgdConfig) {
-    let (lr, l2, n) = (config.learning_rate, config.l2, n as f64);
+fn step(params: &mut Params, grad_sum: &[f64], n: usize, settings: &SgdSettings) {
+    let (lr, l2, n) = (settings.learning_rate, settings.l2, n as f64);
     for (w, g) in params.weights.iter_mut().zip(grad_sum) {
         *w -= lr * (g / n + l2 * *w);
     }
@@ -312,6 +304,8 @@ pub(crate) fn step(params: &mut Params, grad_sum: &[f64], n: usize, config: &Sgd
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::simulate::{moderate_truth, simulate};
+    use crate::model::Init;
 
     /// The floor decides alone when it can, asks for the exact loss only within 1 of the limit,
     /// and always agrees with [`diverged`] of the exact loss.
@@ -341,28 +335,122 @@ mod tests {
         }
     }
 
-    /// The batches are those of the plain recipe: shuffle the previous order, cut it into full
-    /// batches, sort each batch; the short tail is skipped.
     #[test]
-    fn batches_are_sorted_slices_of_each_epoch_permutation() {
-        for (n, b) in [(103, 10), (100, 10), (50, 1), (64, 64), (7, 3)] {
-            let mut batches = Batches::new(n, b, 9);
-            let mut rng = ChaCha8Rng::seed_from_u64(9);
-            let mut order: Vec<usize> = (0..n).collect();
-            let per_epoch = n / b;
-            for _epoch in 0..4 {
-                order.shuffle(&mut rng);
-                for batch in order[..per_epoch * b].chunks_mut(b) {
-                    batch.sort_unstable();
-                }
-                for k in 0..per_epoch {
-                    assert_eq!(
-                        batches.next_batch(),
-                        &order[k * b..(k + 1) * b],
-                        "n {n} b {b}"
-                    );
-                }
+    fn runs_together_have_the_bits_of_separate_runs() {
+        let train = simulate(3_001, &moderate_truth(90, 0.2), 11);
+        let val = simulate(997, &moderate_truth(90, 0.2), 12);
+        for batch_size in [1, 7, 64, 1_000] {
+            // Five runs: two pairs of models and one alone in the row loop.
+            let runs: Vec<Sgd> = [0.01, 0.5, 1e6, 0.1, 2.0]
+                .iter()
+                .map(|&lr| {
+                    SgdSettings {
+                        learning_rate: lr,
+                        batch_size,
+                        iterations: 60,
+                        eval_every: 10,
+                        l2: if lr == 0.5 { 1e-3 } else { 0.0 },
+                        seed: 5,
+                    }
+                    .check()
+                    .unwrap()
+                })
+                .collect();
+            let inits: Vec<Params> = (0..5)
+                .map(|k| Params::init(90, Init::Normal { seed: k }))
+                .collect();
+            let refs: Vec<&Sgd> = runs.iter().collect();
+            let together = Sgd::fit_together(&refs, &train, &val, inits.clone()).unwrap();
+            for k in 0..5 {
+                let alone = runs[k].fit(&train, &val, inits[k].clone()).unwrap();
+                assert_eq!(together[k], alone, "batch {batch_size}, run {k}");
             }
+            assert!(
+                together[2].history.diverged_at.is_some(),
+                "lr 1e6 must diverge"
+            );
         }
+    }
+
+    #[test]
+    fn runs_that_do_not_share_their_batches_are_refused() {
+        let train = simulate(100, &moderate_truth(90, 0.2), 1);
+        let a = SgdSettings {
+            batch_size: 10,
+            iterations: 5,
+            eval_every: 1,
+            ..SgdSettings::default()
+        };
+        let b = SgdSettings {
+            batch_size: 20,
+            ..a.clone()
+        };
+        let (a, b) = (a.check().unwrap(), b.check().unwrap());
+        let err = Sgd::fit_together(&[&a, &b], &train, &train, vec![Params::zeros(90); 2]);
+        assert!(matches!(err, Err(Error::NotInLockstep)));
+    }
+
+    #[test]
+    fn settings_are_checked_once_and_name_the_setting() {
+        assert!(SgdSettings::default().check().is_ok());
+        let bad = |s: SgdSettings| match s.check() {
+            Err(Error::InvalidSetting { setting, .. }) => setting,
+            other => panic!("{other:?}"),
+        };
+        let d = SgdSettings::default;
+        for lr in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let s = SgdSettings {
+                learning_rate: lr,
+                ..d()
+            };
+            assert_eq!(bad(s), Setting::LearningRate);
+        }
+        assert_eq!(
+            bad(SgdSettings {
+                batch_size: 0,
+                ..d()
+            }),
+            Setting::BatchSize
+        );
+        assert_eq!(
+            bad(SgdSettings {
+                iterations: 0,
+                ..d()
+            }),
+            Setting::Iterations
+        );
+        assert_eq!(
+            bad(SgdSettings {
+                eval_every: 0,
+                ..d()
+            }),
+            Setting::EvalEvery
+        );
+        assert_eq!(bad(SgdSettings { l2: -1.0, ..d() }), Setting::L2);
+        let train = simulate(50, &moderate_truth(3, 0.0), 1);
+        let sgd = SgdSettings {
+            batch_size: 51,
+            ..d()
+        }
+        .check()
+        .unwrap();
+        assert!(matches!(
+            sgd.fit(&train, &train, Params::zeros(3)),
+            Err(Error::BatchTooLarge {
+                batch_size: 51,
+                train_rows: 50
+            })
+        ));
+        let small = SgdSettings {
+            batch_size: 10,
+            ..d()
+        };
+        assert!(matches!(
+            small.check().unwrap().fit(&train, &train, Params::zeros(4)),
+            Err(Error::ShapeMismatch {
+                weights: 4,
+                features: 3
+            })
+        ));
     }
 }

@@ -3,13 +3,14 @@
 
 use super::chunk::{count_lines, parse_chunk, ChunkRows, Fault, LineFault};
 use super::number::parse_field;
-use super::source::{read_error, read_up_to, Source};
+use super::stream::{read_error, read_up_to, Source};
 use crate::data::matrix::Matrix;
 use crate::data::table::N_FIELDS;
+use crate::engine::memory::extend_in_parallel;
 use crate::error::{shorten_bytes, Error, Result};
+use crate::observer::{Event, Note, Observer};
 use rayon::prelude::*;
 use std::io::Read;
-use std::mem::MaybeUninit;
 use std::path::Path;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 
@@ -38,12 +39,13 @@ pub fn parse_source(source: Source<'_>) -> Result<Matrix> {
         name,
         kind,
         size_hint,
+        observer,
     } = source;
     let name = name.as_path();
     let (outcome, read_result) = std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Block>(2);
         let (back_tx, back_rx) = channel::<Vec<u8>>();
-        let parser = scope.spawn(move || Parser::new(name, size_hint).run(rx, back_tx));
+        let parser = scope.spawn(move || Parser::new(name, size_hint, observer).run(rx, back_tx));
         let mut read_result = read_blocks(reader, &tx, &back_rx);
         drop(tx);
         let outcome = parser.join();
@@ -113,6 +115,7 @@ fn drain(reader: &mut dyn Read) -> std::io::Result<()> {
 /// State carried from block to block.
 struct Parser<'a> {
     name: &'a Path,
+    observer: &'a dyn Observer,
     out: Vec<f64>,
     rows: usize,
     /// Lines before the current block.
@@ -129,15 +132,16 @@ impl<'a> Parser<'a> {
     /// times; one allocation up front avoids that. Lines of the real file are about 870 bytes,
     /// so `bytes / 600` rows is a generous guess; untouched capacity costs no memory, and a file
     /// of shorter lines just grows past it.
-    fn new(name: &'a Path, size_hint: Option<u64>) -> Self {
+    fn new(name: &'a Path, size_hint: Option<u64>, observer: &'a dyn Observer) -> Self {
         let rows = size_hint.map_or(0, |b| (b / BYTES_PER_ROW_GUESS).min(MAX_ROWS_GUESS)) as usize;
         let mut out = Vec::new();
         // Only a guess: when the memory is refused, grow as needed instead.
         if out.try_reserve_exact(rows * N_FIELDS).is_ok() {
-            crate::data::memory::advise_huge(&mut out);
+            crate::engine::memory::advise_huge(&mut out);
         }
         Parser {
             name,
+            observer,
             out,
             rows: 0,
             lines: 0,
@@ -197,11 +201,10 @@ impl<'a> Parser<'a> {
         if !is_name {
             return bytes;
         }
-        eprintln!(
-            "note: {}: line 1 is a header ({}): skipped",
-            self.name.display(),
-            shorten_bytes(line.strip_suffix(b"\r").unwrap_or(line), 30)
-        );
+        self.observer.event(Event::Note(Note::HeaderSkipped {
+            path: self.name.to_path_buf(),
+            header: shorten_bytes(line.strip_suffix(b"\r").unwrap_or(line), 30),
+        }));
         self.lines = 1;
         &bytes[(end + 1).min(bytes.len())..]
     }
@@ -210,37 +213,9 @@ impl<'a> Parser<'a> {
     fn parse_block(&mut self, bytes: &[u8]) -> Result<()> {
         let pieces = cut_pieces(bytes, PIECE_BYTES);
         let counts: Vec<usize> = pieces.par_iter().map(|p| count_lines(p)).collect();
-        let base = self.out.len();
-        let total: usize = counts.iter().sum();
-        let capacity = self.out.capacity();
-        self.out.reserve(total * N_FIELDS);
-        if self.out.capacity() != capacity {
-            crate::data::memory::advise_huge(&mut self.out);
-        }
-        // The new rows are zeroed by the workers, each its own slice, rather than by one
-        // `resize` on this thread: the first touch of fresh memory (page faults, the kernel
-        // clearing pages) then also goes on both cores.
-        let mut slices = Vec::with_capacity(pieces.len());
-        let mut rest = &mut self.out.spare_capacity_mut()[..total * N_FIELDS];
-        for &c in &counts {
-            let (head, tail) = rest.split_at_mut(c * N_FIELDS);
-            slices.push(head);
-            rest = tail;
-        }
-        let results: Vec<Result<ChunkRows, LineFault>> = pieces
-            .par_iter()
-            .zip(slices.into_par_iter())
-            .map(|(piece, out)| {
-                out.fill(MaybeUninit::new(0.0));
-                // SAFETY: every element of `out` was just written, and `MaybeUninit<f64>` has
-                // the layout of `f64`.
-                let out = unsafe { &mut *(out as *mut [MaybeUninit<f64>] as *mut [f64]) };
-                parse_chunk(piece, out)
-            })
-            .collect();
-        // SAFETY: the capacity was reserved above and the workers wrote all of it (the slices
-        // cover exactly `total * N_FIELDS` values, each filled before parsing).
-        unsafe { self.out.set_len(base + total * N_FIELDS) };
+        let lens: Vec<usize> = counts.iter().map(|c| c * N_FIELDS).collect();
+        let results: Vec<Result<ChunkRows, LineFault>> =
+            extend_in_parallel(&mut self.out, &lens, |k, out| parse_chunk(pieces[k], out));
         let mut line_base = self.lines;
         for (result, &count) in results.iter().zip(&counts) {
             match result {

@@ -7,7 +7,7 @@
 //! reader gave, and damaged data are still caught: a wrong CRC or length is a read error at the
 //! end of the stream, which the parser turns into "corrupt or truncated zip data".
 
-use super::source::{Counted, Source};
+use super::stream::{Counted, Kind, Source};
 use crate::error::{Error, Result};
 use flate2::bufread::DeflateDecoder;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -19,7 +19,7 @@ const READ_BYTES: usize = 1 << 20;
 /// Runs `body` on the one text file (`.txt`/`.csv`) inside the zip archive `path`.
 pub fn with_zip_entry<T>(
     path: &Path,
-    file: Counted,
+    file: Counted<'_>,
     body: impl FnOnce(Source<'_>) -> Result<T>,
 ) -> Result<T> {
     let mut archive = zip::ZipArchive::new(file).map_err(|e| {
@@ -94,6 +94,7 @@ pub fn with_zip_entry<T>(
         ));
     };
     let mut file = archive.into_inner();
+    let observer = file.observer;
     file.seek(SeekFrom::Start(start))
         .map_err(|e| Error::io(path, e))?;
     let raw = BufReader::with_capacity(READ_BYTES, file.take(compressed));
@@ -119,8 +120,9 @@ pub fn with_zip_entry<T>(
     body(Source {
         reader: &mut reader,
         name,
-        kind: super::source::Kind::Zip,
+        kind: Kind::Zip,
         size_hint: Some(expected.size),
+        observer,
     })
 }
 

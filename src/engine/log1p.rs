@@ -44,43 +44,13 @@ pub fn log1p_unit(e: f64) -> f64 {
     k * LN2_HI - ((hfsq - (s * (hfsq + r) + (k * LN2_LO + c))) - f)
 }
 
-/// [`log1p_unit`] of four values in one AVX register: the same operations lane by lane.
-///
-/// # Safety
-/// Only on a processor with AVX2.
+/// [`log1p_unit`] of `N` registers of four values, each step done for all of them before the next,
+/// so that `N` independent chains of dependent operations overlap (see `exp_neg_m256n`). The same
+/// operations lane by lane as [`log1p_unit`], so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-pub unsafe fn log1p_unit_avx2(e: [f64; 4]) -> [f64; 4] {
-    use std::arch::x86_64::*;
-    let mut lanes = [0.0; 4];
-    _mm256_storeu_pd(
-        lanes.as_mut_ptr(),
-        log1p_unit_m256(_mm256_loadu_pd(e.as_ptr())),
-    );
-    lanes
-}
-
-/// [`log1p_unit_avx2`] on a register.
-///
-/// # Safety
-/// Only on a processor with AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-pub unsafe fn log1p_unit_m256(e: std::arch::x86_64::__m256d) -> std::arch::x86_64::__m256d {
-    log1p_unit_m256n([e])[0]
-}
-
-/// [`log1p_unit_m256`] of `N` registers, each step done for all of them before the next, so that
-/// `N` independent chains of dependent operations overlap (see `exp_neg_m256n`).
-///
-/// # Safety
-/// Only on a processor with AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-pub unsafe fn log1p_unit_m256n<const N: usize>(
+pub fn log1p_unit_m256n<const N: usize>(
     e: [std::arch::x86_64::__m256d; N],
 ) -> [std::arch::x86_64::__m256d; N] {
     use std::arch::x86_64::*;
@@ -147,6 +117,14 @@ mod tests {
         assert_eq!(log1p_unit(0.0), 0.0);
         assert_eq!(log1p_unit(1e-300), 1e-300);
         assert!(log1p_unit(f64::NAN).is_nan());
+    }
+
+    /// [`log1p_unit_m256n`] of one register of four values.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn log1p_unit_avx2(e: [f64; 4]) -> [f64; 4] {
+        use crate::engine::avx2::{load, store};
+        store(log1p_unit_m256n([load(&e)])[0])
     }
 
     #[test]

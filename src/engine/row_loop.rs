@@ -1,88 +1,22 @@
-//! The one-pass kernel of [`super::kernel`] for several models at once: each row is read from
-//! memory once and used by every model while it is in cache. Runs that share their batches (the
-//! study's grid cells of one batch size) then cost one pass over the data instead of one each.
+//! The row loop: one chunk of rows for every model of a group. Each row is read from memory once
+//! and used by every model while it is in cache, so runs that share their batches (the study's
+//! grid cells of one batch size) cost one pass over the data instead of one each.
 //!
 //! Every model's sums are formed by exactly the same operations in the same order whatever the
-//! other models are (same chunks, same groups of four rows, same chunk order); the single-model
-//! kernel [`super::kernel::loss_gradient`] is the case of one model, so each result has the same
-//! bits as that model alone.
+//! other models are (same groups of four rows, same order), so each result has the same bits as
+//! that model alone.
 
 use super::accumulate::{add_row, add_rows4, add_rows4_pair};
-use super::kernel::{Rows, StepTotals, Totals, CHUNK_ROWS};
-#[cfg(target_arch = "x86_64")]
-use super::lanes::Avx2;
-use super::lanes::{Lanes, Portable};
-use super::params::Params;
+use super::lanes::Lanes;
+use super::pass::Totals;
 use super::prefetch::{prefetch_row, LOOKAHEAD};
 use super::row_stats::{row_stats, Rows4};
-use crate::data::Dataset;
-use rayon::prelude::*;
-
-/// Loss, gradient sums and correct count of `rows` for each of `models`, in one pass.
-pub fn loss_gradient_many(models: &[&Params], data: &Dataset, rows: Rows) -> Vec<Totals> {
-    run_many::<true, true>(models, data, rows)
-}
-
-/// What an SGD step needs of `rows` for each of `models`, in one pass: the gradient sums, and in
-/// `loss_sum` only the loss's floor (see [`StepTotals`]).
-pub fn step_totals_many(models: &[&Params], data: &Dataset, rows: Rows) -> Vec<StepTotals> {
-    run_many::<true, false>(models, data, rows)
-        .into_iter()
-        .map(StepTotals)
-        .collect()
-}
-
-/// Loss and correct count (no gradient) of every row for each of `models`, in one pass.
-pub fn loss_accuracy_many(models: &[&Params], data: &Dataset) -> Vec<Totals> {
-    run_many::<false, true>(models, data, Rows::All)
-}
-
-pub(super) fn run_many<const GRAD: bool, const LOSS: bool>(
-    models: &[&Params],
-    data: &Dataset,
-    rows: Rows,
-) -> Vec<Totals> {
-    let d = data.x.cols();
-    let n = rows.len(data);
-    let n_chunks = n.div_ceil(CHUNK_ROWS);
-    let one = |c: usize| {
-        let range = c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(n);
-        match rows {
-            Rows::All => chunk_many::<GRAD, LOSS>(models, data, ChunkRows::Range(range)),
-            Rows::Subset(idx) => {
-                chunk_many::<GRAD, LOSS>(models, data, ChunkRows::Picked(&idx[range]))
-            }
-        }
-    };
-    let partials: Vec<Vec<Totals>> = if n_chunks <= 1 {
-        (0..n_chunks).map(one).collect()
-    } else {
-        (0..n_chunks).into_par_iter().map(one).collect()
-    };
-    (0..models.len())
-        .map(|k| {
-            let mut total = Totals {
-                n,
-                loss_sum: 0.0,
-                correct: 0,
-                grad_sum: if GRAD { vec![0.0; d + 1] } else { Vec::new() },
-            };
-            for p in &partials {
-                let p = &p[k];
-                total.loss_sum += p.loss_sum;
-                total.correct += p.correct;
-                for (t, g) in total.grad_sum.iter_mut().zip(&p.grad_sum) {
-                    *t += g;
-                }
-            }
-            total
-        })
-        .collect()
-}
+use super::simd::Kernel;
+use super::table::{Linear, Table};
 
 /// The rows of one chunk.
 #[derive(Clone)]
-enum ChunkRows<'a> {
+pub enum ChunkRows<'a> {
     /// Consecutive rows, read where they are.
     Range(std::ops::Range<usize>),
     /// Rows picked in this order (a mini-batch).
@@ -114,46 +48,33 @@ impl Acc {
     }
 }
 
-/// One chunk for every model, compiled for AVX2 where the processor has it (with the logit of
-/// [`Avx2`]). The source is the same and a multiply and an add are never fused, so both builds
-/// give the same bits; the wider vectors only do the same operations more at a time.
-fn chunk_many<const GRAD: bool, const LOSS: bool>(
-    models: &[&Params],
-    data: &Dataset,
-    rows: ChunkRows,
-) -> Vec<Totals> {
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor has just reported AVX2.
-        return unsafe { chunk_many_avx2::<GRAD, LOSS>(models, data, rows) };
-    }
-    chunk_many_body::<GRAD, LOSS, Portable>(models, data, rows)
+/// One chunk of rows for every model of a group; `GRAD`: with the gradient sums, `LOSS`: the loss
+/// itself (else its floor, see [`super::pass::step_sums`]).
+pub struct Chunk<'a, const GRAD: bool, const LOSS: bool> {
+    pub models: &'a [Linear<'a>],
+    pub table: Table<'a>,
+    pub rows: ChunkRows<'a>,
 }
 
-/// [`chunk_many_body`] built with AVX2.
-///
-/// # Safety
-/// Only on a processor with AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn chunk_many_avx2<const GRAD: bool, const LOSS: bool>(
-    models: &[&Params],
-    data: &Dataset,
-    rows: ChunkRows,
-) -> Vec<Totals> {
-    chunk_many_body::<GRAD, LOSS, Avx2>(models, data, rows)
+impl<const GRAD: bool, const LOSS: bool> Kernel for Chunk<'_, GRAD, LOSS> {
+    type Output = Vec<Totals>;
+
+    #[inline(always)]
+    fn run<L: Lanes>(self) -> Vec<Totals> {
+        chunk::<GRAD, LOSS, L>(self.models, self.table, self.rows)
+    }
 }
 
 /// One chunk for every model. Picked rows are read where they lie, each group of four asking
 /// memory for the rows [`LOOKAHEAD`] places ahead, so that the trips to memory overlap the
 /// arithmetic. The rows are summed in the same order either way.
 #[inline(always)]
-fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
-    models: &[&Params],
-    data: &Dataset,
+fn chunk<const GRAD: bool, const LOSS: bool, L: Lanes>(
+    models: &[Linear],
+    data: Table,
     rows: ChunkRows,
 ) -> Vec<Totals> {
-    let d = data.x.cols();
+    let d = data.cols;
     let mut accs: Vec<Acc> = models
         .iter()
         .map(|_| Acc {
@@ -165,7 +86,7 @@ fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
         .collect();
     let n = match rows {
         ChunkRows::Range(range) => {
-            let x = &data.x.as_slice()[range.start * d..range.end * d];
+            let x = &data.x[range.start * d..range.end * d];
             let t = &data.targets[range.clone()];
             add_rows::<GRAD, LOSS, L>(
                 models,
@@ -182,11 +103,11 @@ fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
             range.len()
         }
         ChunkRows::Picked(idx) => {
-            let row = |i: usize| data.x.row(idx[i]);
+            let row = |i: usize| data.row(idx[i]);
             // Rows come in shuffled (or sparse) order: ask for the ones a few groups ahead now.
             let ahead = |i: usize| {
                 if let Some(&next) = idx.get(i + LOOKAHEAD) {
-                    prefetch_row(data.x.row(next));
+                    prefetch_row(data.row(next));
                     prefetch_row(std::slice::from_ref(&data.targets[next]));
                 }
             };
@@ -223,7 +144,7 @@ fn chunk_many_body<const GRAD: bool, const LOSS: bool, L: Lanes>(
 /// a last group go one by one.
 #[inline(always)]
 fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
-    models: &[&Params],
+    models: &[Linear],
     accs: &mut [Acc],
     n: usize,
     row: impl Fn(usize) -> &'a [f64],
@@ -244,15 +165,14 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
                 ahead(g + asked);
                 asked += 1;
             }
-            [z[0], z[1]] =
-                L::logit4_pair([&p[0].weights, &p[1].weights], [p[0].bias, p[1].bias], x);
+            [z[0], z[1]] = L::logit4_pair([p[0].weights, p[1].weights], [p[0].bias, p[1].bias], x);
         }
         for k in asked..4 {
             ahead(g + k);
         }
         let odd = models.len() / 2 * 2;
         for (p, z) in models[odd..].iter().zip(&mut z[odd..]) {
-            *z = L::logit4(&p.weights, p.bias, x);
+            *z = L::logit4(p.weights, p.bias, x);
         }
         // The statistics of every model next to each other: their long chains of dependent
         // operations (exponential, division, logarithm) are independent of each other, so the
@@ -284,7 +204,7 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
     }
     for (p, acc) in models.iter().zip(accs.iter_mut()) {
         for i in full..n {
-            let z = L::logit(&p.weights, p.bias, row(i));
+            let z = L::logit(p.weights, p.bias, row(i));
             let (loss, r, right) = row_stats::<LOSS>(z, target(i));
             acc.loss += loss;
             acc.correct += usize::from(right);
@@ -299,36 +219,58 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Matrix;
-    use crate::model::Init;
+    use crate::engine::lanes::Portable;
+    use crate::engine::simd::{has_avx2, run_avx2};
 
     /// The AVX2 build and the portable build of a chunk give the same bits, for consecutive rows
     /// and for picked rows (with a tail that does not fill a group of four).
     #[test]
     fn avx2_and_portable_chunks_agree_bit_for_bit() {
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            let (n, d) = (1_000, 90);
-            let x: Vec<f64> = (0..n * d)
-                .map(|k| ((k * 7919 % 1000) as f64 / 300.0) - 1.5)
-                .collect();
-            let data = Dataset {
-                x: Matrix::from_vec(n, d, x),
-                targets: (0..n).map(|i| ((i * 31 % 7) < 3) as u8 as f64).collect(),
-            };
-            // Seven models: pairs, a chunk of four statistics and a remainder of each.
-            let params: Vec<Params> = (0..7)
-                .map(|s| Params::init(d, Init::Normal { seed: s }))
-                .collect();
-            let models: Vec<&Params> = params.iter().collect();
-            let picked: Vec<usize> = (0..n).rev().step_by(3).collect();
-            for rows in [ChunkRows::Range(0..n), ChunkRows::Picked(&picked)] {
-                let portable =
-                    chunk_many_body::<true, true, Portable>(&models, &data, rows.clone());
-                // SAFETY: the processor has AVX2.
-                let avx2 = unsafe { chunk_many_avx2::<true, true>(&models, &data, rows) };
-                assert_eq!(portable, avx2);
+        if !has_avx2() {
+            return;
+        }
+        let (n, d) = (1_000, 90);
+        let x: Vec<f64> = (0..n * d)
+            .map(|k| ((k * 7919 % 1000) as f64 / 300.0) - 1.5)
+            .collect();
+        let targets: Vec<f64> = (0..n).map(|i| ((i * 31 % 7) < 3) as u8 as f64).collect();
+        let table = Table {
+            x: &x,
+            cols: d,
+            targets: &targets,
+        };
+        // Seven models: pairs, a chunk of four statistics and a remainder of each.
+        let weights: Vec<Vec<f64>> = (0..7)
+            .map(|m| {
+                (0..d)
+                    .map(|j| ((m * d + j) as f64 * 0.61).cos() * 0.4)
+                    .collect()
+            })
+            .collect();
+        let models: Vec<Linear> = weights
+            .iter()
+            .enumerate()
+            .map(|(m, w)| Linear {
+                weights: w,
+                bias: 0.3 - m as f64 * 0.2,
+            })
+            .collect();
+        let picked: Vec<usize> = (0..n).rev().step_by(3).collect();
+        for rows in [ChunkRows::Range(0..n), ChunkRows::Picked(&picked)] {
+            let portable = Chunk::<true, true> {
+                models: &models,
+                table,
+                rows: rows.clone(),
             }
+            .run::<Portable>();
+            let chunk = Chunk::<true, true> {
+                models: &models,
+                table,
+                rows,
+            };
+            // SAFETY: the processor has AVX2.
+            let avx2 = unsafe { run_avx2(chunk) };
+            assert_eq!(portable, avx2);
         }
     }
 }

@@ -2,13 +2,13 @@
 //! [`super::kernel::StepTotals`]), the residual `y - t` and whether the predicted class is right.
 //!
 //! [`row_stats`] is the definition, one row at a time, from the functions of
-//! [`super::logistic`]. [`rows4_avx2`] does the same operations for four rows in one AVX register
+//! [`super::formulas`]. [`rows4_avx2n`] does the same operations for four rows in one AVX register
 //! each (exponential, division, logarithm and comparisons included), so it gives the same bits.
 
-use super::log1p::log1p_unit;
-use super::logistic::{
+use super::formulas::{
     exp_neg_abs, loss_and_probability_from, loss_floor_and_probability_from, predict_class,
 };
+use super::log1p::log1p_unit;
 
 /// The statistics of four rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -59,35 +59,19 @@ pub fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
     out
 }
 
-/// [`rows4`] in AVX registers.
-///
-/// # Safety
-/// Only on a processor with AVX2.
+/// [`rows4`] of the same four rows (targets `t`) under `N` models (logits `z[k]`) in AVX registers,
+/// the `N` computations interleaved step by step so that their long dependency chains overlap.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-pub unsafe fn rows4_avx2<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
-    rows4_avx2n::<LOSS, 1>([z], t)[0]
-}
-
-/// [`rows4_avx2`] of the same four rows (targets `t`) under `N` models (logits `z[k]`), the `N`
-/// computations interleaved step by step so that their long dependency chains overlap.
-///
-/// # Safety
-/// Only on a processor with AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-pub unsafe fn rows4_avx2n<const LOSS: bool, const N: usize>(
-    z: [[f64; 4]; N],
-    t: [f64; 4],
-) -> [Rows4; N] {
+pub fn rows4_avx2n<const LOSS: bool, const N: usize>(z: [[f64; 4]; N], t: [f64; 4]) -> [Rows4; N] {
+    use super::avx2::{load, store};
     use super::exp::exp_neg_m256n;
     use super::log1p::log1p_unit_m256n;
     use std::arch::x86_64::*;
     let (zero, one) = (_mm256_setzero_pd(), _mm256_set1_pd(1.0));
-    let t = _mm256_loadu_pd(t.as_ptr());
-    let z = z.map(|z| _mm256_loadu_pd(z.as_ptr()));
+    let t = load(&t);
+    let z = z.map(|z| load(&z));
     // -|z|: the sign bit set.
     let e = exp_neg_m256n(z.map(|z| _mm256_or_pd(z, _mm256_set1_pd(-0.0))));
     let log1p_e = if LOSS { log1p_unit_m256n(e) } else { e };
@@ -107,21 +91,17 @@ pub unsafe fn rows4_avx2n<const LOSS: bool, const N: usize>(
         let class = _mm256_and_pd(_mm256_cmp_pd::<_CMP_GE_OQ>(y, _mm256_set1_pd(0.5)), one);
         let right = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_EQ_OQ>(class, t));
         out[k].correct = right.count_ones() as usize;
-        _mm256_storeu_pd(out[k].loss.as_mut_ptr(), loss);
-        _mm256_storeu_pd(out[k].residual.as_mut_ptr(), _mm256_sub_pd(y, t));
+        out[k].loss = store(loss);
+        out[k].residual = store(_mm256_sub_pd(y, t));
     }
     out
 }
 
-/// [`rows4_avx2`] of the same four rows under each model of `z` into `out`, four models at a time
-/// ([`rows4_avx2n`]).
-///
-/// # Safety
-/// Only on a processor with AVX2.
+/// [`rows4_each`] in AVX registers, four models at a time ([`rows4_avx2n`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-pub unsafe fn rows4_each_avx2<const LOSS: bool>(z: &[[f64; 4]], t: [f64; 4], out: &mut [Rows4]) {
+pub fn rows4_each_avx2<const LOSS: bool>(z: &[[f64; 4]], t: [f64; 4], out: &mut [Rows4]) {
     let mut z = z.chunks_exact(4);
     let mut out = out.chunks_exact_mut(4);
     for (z, out) in (&mut z).zip(&mut out) {
@@ -165,8 +145,12 @@ mod tests {
                 let t = [0, 1, 2, 3].map(|i| ((k + i) % 2) as f64);
                 for (scalar, vector) in [
                     // SAFETY: the processor has AVX2.
-                    (rows4::<true>(z, t), unsafe { rows4_avx2::<true>(z, t) }),
-                    (rows4::<false>(z, t), unsafe { rows4_avx2::<false>(z, t) }),
+                    (rows4::<true>(z, t), unsafe {
+                        rows4_avx2n::<true, 1>([z], t)[0]
+                    }),
+                    (rows4::<false>(z, t), unsafe {
+                        rows4_avx2n::<false, 1>([z], t)[0]
+                    }),
                 ] {
                     assert!(same(scalar.loss, vector.loss), "{z:?}");
                     assert!(same(scalar.residual, vector.residual), "{z:?}");

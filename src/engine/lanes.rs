@@ -1,13 +1,13 @@
 //! The logit `w·x + b` of the row loop, built for the vector width at hand.
 //!
-//! [`logistic::logit`] fixes the order of the sum: 8 lanes, lane `k` adding `w[i]·x[i]` for
+//! [`formulas::logit`] fixes the order of the sum: 8 lanes, lane `k` adding `w[i]·x[i]` for
 //! `i ≡ k (mod 8)`, the lanes combined as `((l0+l4) + (l1+l5)) + ((l2+l6) + (l3+l7))`, then the
 //! remainder, then the bias. [`Avx2`] does exactly these operations with lanes 0-3 and 4-7 in two
 //! AVX registers (multiplies and adds, never fused), so it gives the same bits, only faster than
 //! the compiler's own vectorization of the portable loop. The same holds for the statistics of
 //! four rows ([`super::row_stats`]).
 
-use super::logistic;
+use super::formulas;
 use super::row_stats::{self, Rows4};
 
 /// One way to compute the logit of a row.
@@ -41,17 +41,18 @@ pub trait Lanes {
     }
 }
 
-/// The portable loop of [`logistic::logit`].
+/// The portable loop of [`formulas::logit`].
 pub struct Portable;
 
 impl Lanes for Portable {
     #[inline(always)]
     fn logit(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
-        logistic::logit(weights, bias, x)
+        formulas::logit(weights, bias, x)
     }
 }
 
-/// Two AVX registers of 4 lanes. Only for code that runs where the processor has AVX2.
+/// Two AVX registers of 4 lanes. Only used through [`super::simd::dispatch`], which checks the
+/// processor for AVX2 first.
 #[cfg(target_arch = "x86_64")]
 pub struct Avx2;
 
@@ -59,7 +60,7 @@ pub struct Avx2;
 impl Lanes for Avx2 {
     #[inline(always)]
     fn logit(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
-        // SAFETY: `Avx2` is only used by code that checked the processor for AVX2.
+        // SAFETY: `Avx2` only runs in code that `simd::dispatch` chose after finding AVX2.
         unsafe { logit_avx2(weights, bias, x) }
     }
 
@@ -76,12 +77,10 @@ impl Lanes for Avx2 {
     }
 }
 
-/// # Safety
-/// Only on a processor with AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn logit_avx2(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
+fn logit_avx2(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
     use std::arch::x86_64::*;
     let n = weights.len().min(x.len());
     let (w, v) = (&weights[..n], &x[..n]);
@@ -90,17 +89,21 @@ unsafe fn logit_avx2(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
     let mut hi = _mm256_setzero_pd();
     let mut i = 0;
     while i < full {
-        // SAFETY: i + 8 <= full <= n, the length of both slices.
-        let (wp, xp) = (w.as_ptr().add(i), v.as_ptr().add(i));
-        lo = _mm256_add_pd(lo, _mm256_mul_pd(_mm256_loadu_pd(wp), _mm256_loadu_pd(xp)));
-        hi = _mm256_add_pd(
-            hi,
-            _mm256_mul_pd(_mm256_loadu_pd(wp.add(4)), _mm256_loadu_pd(xp.add(4))),
-        );
+        // SAFETY: i + 8 <= full <= n, the length of both slices; unaligned loads.
+        let (w0, x0, w1, x1) = unsafe {
+            let (wp, xp) = (w.as_ptr().add(i), v.as_ptr().add(i));
+            (
+                _mm256_loadu_pd(wp),
+                _mm256_loadu_pd(xp),
+                _mm256_loadu_pd(wp.add(4)),
+                _mm256_loadu_pd(xp.add(4)),
+            )
+        };
+        lo = _mm256_add_pd(lo, _mm256_mul_pd(w0, x0));
+        hi = _mm256_add_pd(hi, _mm256_mul_pd(w1, x1));
         i += 8;
     }
-    let mut s = [0.0f64; 4];
-    _mm256_storeu_pd(s.as_mut_ptr(), _mm256_add_pd(lo, hi));
+    let s = super::avx2::store(_mm256_add_pd(lo, hi));
     let mut tail = 0.0;
     for (a, b) in w[full..].iter().zip(&v[full..]) {
         tail += a * b;
@@ -114,12 +117,10 @@ unsafe fn logit_avx2(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
 /// row first, then lanes 4-7 (two chains that [`logit_avx2`] runs side by side: the same operations
 /// in each), which keeps the 8 running sums of a pass in registers.
 ///
-/// # Safety
-/// Only on a processor with AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn logit4_pair_avx2(w: [&[f64]; 2], bias: [f64; 2], x: [&[f64]; 4]) -> [[f64; 4]; 2] {
+fn logit4_pair_avx2(w: [&[f64]; 2], bias: [f64; 2], x: [&[f64]; 4]) -> [[f64; 4]; 2] {
     use std::arch::x86_64::*;
     let n = w
         .iter()
@@ -133,11 +134,11 @@ unsafe fn logit4_pair_avx2(w: [&[f64]; 2], bias: [f64; 2], x: [&[f64]; 4]) -> [[
         let mut acc = [[_mm256_setzero_pd(); 4]; 2];
         let mut i = offset;
         while i < full {
-            // SAFETY: i + 4 <= full <= n, the length of every slice.
-            let wa = _mm256_loadu_pd(w[0].as_ptr().add(i));
-            let wb = _mm256_loadu_pd(w[1].as_ptr().add(i));
+            // SAFETY (every load of this loop): i + 4 <= full <= n, the length of every slice.
+            let wa = unsafe { _mm256_loadu_pd(w[0].as_ptr().add(i)) };
+            let wb = unsafe { _mm256_loadu_pd(w[1].as_ptr().add(i)) };
             for r in 0..4 {
-                let xr = _mm256_loadu_pd(x[r].as_ptr().add(i));
+                let xr = unsafe { _mm256_loadu_pd(x[r].as_ptr().add(i)) };
                 acc[0][r] = _mm256_add_pd(acc[0][r], _mm256_mul_pd(wa, xr));
                 acc[1][r] = _mm256_add_pd(acc[1][r], _mm256_mul_pd(wb, xr));
             }
@@ -170,7 +171,7 @@ unsafe fn logit4_pair_avx2(w: [&[f64]; 2], bias: [f64; 2], x: [&[f64]; 4]) -> [[
             tail = _mm256_add_pd(tail, _mm256_mul_pd(_mm256_set1_pd(w[m][j]), xj));
         }
         sum = _mm256_add_pd(_mm256_add_pd(sum, tail), _mm256_set1_pd(bias[m]));
-        _mm256_storeu_pd(out[m].as_mut_ptr(), sum);
+        out[m] = super::avx2::store(sum);
     }
     out
 }

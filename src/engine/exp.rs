@@ -59,41 +59,14 @@ fn split_power(n: i64) -> (i64, i64) {
     (a.wrapping_add(1023) << 52, b.wrapping_add(1023) << 52)
 }
 
-/// [`exp_neg`] of four values in one AVX register: the same operations lane by lane.
-///
-/// # Safety
-/// Only on a processor with AVX2.
+/// [`exp_neg`] of `N` registers of four values, each step done for all of them before the next.
+/// The series is a long chain of dependent operations; `N` independent chains side by side keep
+/// the processor's arithmetic units busy where one chain would leave them waiting on its own
+/// results. The same operations lane by lane as [`exp_neg`], so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-pub unsafe fn exp_neg_avx2(x: [f64; 4]) -> [f64; 4] {
-    use std::arch::x86_64::*;
-    let mut out = [0.0; 4];
-    _mm256_storeu_pd(out.as_mut_ptr(), exp_neg_m256(_mm256_loadu_pd(x.as_ptr())));
-    out
-}
-
-/// [`exp_neg_avx2`] on a register.
-///
-/// # Safety
-/// Only on a processor with AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-pub unsafe fn exp_neg_m256(x: std::arch::x86_64::__m256d) -> std::arch::x86_64::__m256d {
-    exp_neg_m256n([x])[0]
-}
-
-/// [`exp_neg_m256`] of `N` registers, each step done for all of them before the next. The series
-/// is a long chain of dependent operations; `N` independent chains side by side keep the
-/// processor's arithmetic units busy where one chain would leave them waiting on its own results.
-///
-/// # Safety
-/// Only on a processor with AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-pub unsafe fn exp_neg_m256n<const N: usize>(
+pub fn exp_neg_m256n<const N: usize>(
     x: [std::arch::x86_64::__m256d; N],
 ) -> [std::arch::x86_64::__m256d; N] {
     use std::arch::x86_64::*;
@@ -178,6 +151,14 @@ mod tests {
         // Subnormal results are reached, not flushed.
         assert!(exp_neg(-740.0) > 0.0 && exp_neg(-740.0) < f64::MIN_POSITIVE);
         assert!(worst <= 1);
+    }
+
+    /// [`exp_neg_m256n`] of one register of four values.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn exp_neg_avx2(x: [f64; 4]) -> [f64; 4] {
+        use crate::engine::avx2::{load, store};
+        store(exp_neg_m256n([load(&x)])[0])
     }
 
     #[test]

@@ -1,0 +1,24 @@
+//! Moving four values between memory and an AVX register: the only operations of the AVX2 builds
+//! that take pointers, wrapped once here so that the vector code itself needs no `unsafe`.
+
+#![cfg(target_arch = "x86_64")]
+
+use std::arch::x86_64::{__m256d, _mm256_loadu_pd, _mm256_storeu_pd};
+
+/// The four values of `x` in a register.
+#[target_feature(enable = "avx2")]
+#[inline]
+pub fn load(x: &[f64; 4]) -> __m256d {
+    // SAFETY: `x` is 32 readable bytes; the unaligned load asks for no alignment.
+    unsafe { _mm256_loadu_pd(x.as_ptr()) }
+}
+
+/// The four values of a register.
+#[target_feature(enable = "avx2")]
+#[inline]
+pub fn store(v: __m256d) -> [f64; 4] {
+    let mut out = [0.0; 4];
+    // SAFETY: `out` is 32 writable bytes; the unaligned store asks for no alignment.
+    unsafe { _mm256_storeu_pd(out.as_mut_ptr(), v) };
+    out
+}

@@ -1,0 +1,53 @@
+//! What the row loop reads: rows of features with their targets, and the models that score them.
+
+/// Rows of features and their 0/1 targets: row `i` is `x[i·cols .. (i+1)·cols]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Table<'a> {
+    pub x: &'a [f64],
+    pub cols: usize,
+    pub targets: &'a [f64],
+}
+
+impl<'a> Table<'a> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+
+    /// The features of row `i`.
+    #[inline(always)]
+    pub fn row(&self, i: usize) -> &'a [f64] {
+        &self.x[i * self.cols..(i + 1) * self.cols]
+    }
+}
+
+/// The weights and bias of one linear model, `z = w·x + b`.
+#[derive(Debug, Clone, Copy)]
+pub struct Linear<'a> {
+    pub weights: &'a [f64],
+    pub bias: f64,
+}
+
+/// Which rows of a table a pass reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Rows<'a> {
+    /// Every row, in order.
+    All,
+    /// These rows, in this order (a mini-batch).
+    Subset(&'a [usize]),
+}
+
+impl Rows<'_> {
+    /// Number of rows the pass reads.
+    pub fn len(&self, table: &Table) -> usize {
+        match self {
+            Rows::All => table.len(),
+            Rows::Subset(idx) => idx.len(),
+        }
+    }
+}
