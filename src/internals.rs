@@ -2,7 +2,8 @@
 //! library's API, and free to change with the engine.
 
 pub use crate::engine::hessian::hessian_sum;
-pub use crate::engine::pass::{loss_accuracy, loss_gradient, step_sums, Totals, CHUNK_ROWS};
+pub use crate::engine::pass::{loss_accuracy, loss_gradient, step_sums, CHUNK_ROWS};
+pub use crate::engine::totals::Totals;
 pub use crate::engine::prefetch::prefetch_row;
 pub use crate::engine::table::{Linear, Rows, Table};
 pub use crate::train::batches::Batches;

@@ -25,7 +25,7 @@ pub fn hessian_sum(model: Linear, table: Table, stride: usize) -> Vec<f64> {
     let d = table.cols;
     let p = (d + 1).next_multiple_of(8);
     let stride = stride.max(1);
-    let n = table.len().div_ceil(stride);
+    let n = table.rows().div_ceil(stride);
     let part = |range: Range<usize>| {
         dispatch(HessianChunk {
             model,
@@ -187,7 +187,7 @@ mod tests {
                 let h = hessian_sum(model, table, stride);
                 let m = d + 1;
                 let mut plain = vec![0.0; m * m];
-                for i in (0..table.len()).step_by(stride) {
+                for i in (0..table.rows()).step_by(stride) {
                     let mut x = table.row(i).to_vec();
                     x.push(1.0);
                     let z: f64 = x[..d].iter().zip(&w).map(|(a, b)| a * b).sum::<f64>() - 0.1;

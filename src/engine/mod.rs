@@ -34,7 +34,9 @@ pub mod row_loop;
 pub mod row_stats;
 pub mod simd;
 pub mod table;
+pub mod totals;
 
 pub use hessian::hessian_sum;
-pub use pass::{loss_accuracy, loss_gradient, step_sums, Totals};
+pub use pass::{loss_accuracy, loss_gradient, step_sums};
 pub use table::{Linear, Rows, Table};
+pub use totals::Totals;

@@ -12,48 +12,10 @@ use super::chunked::{add_into, chunked_sum};
 use super::row_loop::{Chunk, ChunkRows};
 use super::simd::dispatch;
 use super::table::{Linear, Rows, Table};
+use super::totals::Totals;
 
 /// Rows per chunk of the parallel sums. Fixed: it decides the order of every addition.
 pub const CHUNK_ROWS: usize = 4096;
-
-/// Sums of one model over a set of rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Totals {
-    pub n: usize,
-    /// `Σ loss` (no L2 term); in a step pass, the sum of the loss's floor instead (see
-    /// [`step_sums`]).
-    pub loss_sum: f64,
-    /// Rows whose predicted class (`y >= 0.5`) equals the target.
-    pub correct: usize,
-    /// `Σ (y - t)·x` then `Σ (y - t)` (the bias) last; empty when the pass skipped the gradient.
-    pub grad_sum: Vec<f64>,
-}
-
-impl Totals {
-    /// Mean loss; 0 for no rows.
-    pub fn mean_loss(&self) -> f64 {
-        if self.n == 0 {
-            0.0
-        } else {
-            self.loss_sum / self.n as f64
-        }
-    }
-
-    /// Share of rows classified correctly; 0 for no rows.
-    pub fn accuracy(&self) -> f64 {
-        if self.n == 0 {
-            0.0
-        } else {
-            self.correct as f64 / self.n as f64
-        }
-    }
-
-    /// The gradient of the mean loss, `Xᵀ(y - t)/N` then `mean(y - t)`.
-    pub fn mean_gradient(&self) -> Vec<f64> {
-        let n = self.n.max(1) as f64;
-        self.grad_sum.iter().map(|g| g / n).collect()
-    }
-}
 
 /// Loss and correct count (no gradient) of `rows` for each of `models`.
 pub fn loss_accuracy(models: &[Linear], table: Table, rows: Rows) -> Vec<Totals> {
@@ -147,7 +109,7 @@ mod tests {
     fn step_pass_has_the_gradient_and_a_floor_of_the_loss() {
         let (x, t) = data(9_001, 7);
         let tab = table(&x, &t);
-        let picked: Vec<usize> = (0..tab.len()).rev().step_by(2).collect();
+        let picked: Vec<usize> = (0..tab.rows()).rev().step_by(2).collect();
         for scale in [0.0, 0.5, 3.0, 40.0, 5e3] {
             let w: Vec<f64> = (0..7).map(|j| scale * (j as f64 - 3.2)).collect();
             let model = [Linear {
@@ -182,7 +144,7 @@ mod tests {
         }];
         let tot = &loss_gradient(&model, tab, Rows::All)[0];
         let (mut loss, mut correct, mut g) = (0.0, 0, [0.0; 6]);
-        for i in 0..tab.len() {
+        for i in 0..tab.rows() {
             let x = tab.row(i);
             let z: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>() + 0.05;
             let y = 1.0 / (1.0 + (-z).exp());
@@ -236,7 +198,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        let picked: Vec<usize> = (0..tab.len()).rev().step_by(3).collect();
+        let picked: Vec<usize> = (0..tab.rows()).rev().step_by(3).collect();
         for count in 1..=7 {
             let models: Vec<Linear> = weights[..count]
                 .iter()

@@ -8,11 +8,11 @@
 
 use super::accumulate::{add_row, add_rows4, add_rows4_pair};
 use super::lanes::Lanes;
-use super::pass::Totals;
 use super::prefetch::{prefetch_row, LOOKAHEAD};
 use super::row_stats::{row_stats, Rows4};
 use super::simd::Kernel;
 use super::table::{Linear, Table};
+use super::totals::Totals;
 
 /// The rows of one chunk.
 #[derive(Clone)]

@@ -10,13 +10,8 @@ pub struct Table<'a> {
 
 impl<'a> Table<'a> {
     /// Number of rows.
-    pub fn len(&self) -> usize {
+    pub fn rows(&self) -> usize {
         self.targets.len()
-    }
-
-    /// True when there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.targets.is_empty()
     }
 
     /// The features of row `i`.
@@ -46,7 +41,7 @@ impl Rows<'_> {
     /// Number of rows the pass reads.
     pub fn len(&self, table: &Table) -> usize {
         match self {
-            Rows::All => table.len(),
+            Rows::All => table.rows(),
             Rows::Subset(idx) => idx.len(),
         }
     }
