@@ -189,6 +189,10 @@ pub enum Error {
     )]
     NoUsableGridCell,
 
+    /// The caller asked for the work to stop (see `Observer::cancelled`).
+    #[error("interrupted")]
+    Interrupted,
+
     /// A download failed or gave a file that is not the data set.
     #[error("download from {url}: {message}")]
     Fetch { url: String, message: String },

@@ -3,9 +3,9 @@
 
 pub use crate::engine::hessian::hessian_sum;
 pub use crate::engine::pass::{loss_accuracy, loss_gradient, step_sums, CHUNK_ROWS};
-pub use crate::engine::totals::Totals;
 pub use crate::engine::prefetch::prefetch_row;
 pub use crate::engine::table::{Linear, Rows, Table};
+pub use crate::engine::totals::Totals;
 pub use crate::train::batches::Batches;
 
 use crate::data::Dataset;

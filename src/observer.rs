@@ -8,7 +8,14 @@ use std::path::PathBuf;
 
 /// Receives the events of a call. Called from worker threads too, hence `Sync`.
 pub trait Observer: Sync {
+    /// Something happened.
     fn event(&self, event: Event);
+
+    /// True when the caller wants the work stopped (a Ctrl-C in a notebook): long loops ask at
+    /// every step and return [`crate::Error::Interrupted`]. Never, by default.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Any `Fn(Event)` closure is an observer.
@@ -24,6 +31,19 @@ pub struct Silent;
 
 impl Observer for Silent {
     fn event(&self, _: Event) {}
+}
+
+/// An observer that hears nothing of `0`'s events but passes on its wish to cancel: for work
+/// done inside a larger task (the study's SGD runs), whose own events would only be noise.
+#[derive(Clone, Copy)]
+pub struct Muted<'a>(pub &'a dyn Observer);
+
+impl Observer for Muted<'_> {
+    fn event(&self, _: Event) {}
+
+    fn cancelled(&self) -> bool {
+        self.0.cancelled()
+    }
 }
 
 /// Something that happened during a call.

@@ -9,6 +9,7 @@
 use crate::data::Splits;
 use crate::error::Result;
 use crate::model::{evaluate, Evaluation, Params};
+use crate::observer::{Muted, Observer};
 use crate::train::{Library, LibraryFit, Newton, NewtonFit};
 
 /// Loss and accuracy of one model on the three sets, and its loss minus the optimum's.
@@ -63,9 +64,16 @@ pub struct References {
 
 /// Fits the optimum and the library baseline, in parallel. Neither depends on any SGD run, so
 /// the study fits them beside its grid.
-pub fn fit_references(splits: &Splits, newton: &Newton, library: &Library) -> Result<References> {
-    let (newton_fit, library_fit) =
-        rayon::join(|| newton.fit(&splits.train), || library.fit(&splits.train));
+pub fn fit_references(
+    splits: &Splits,
+    newton: &Newton,
+    library: &Library,
+    observer: &dyn Observer,
+) -> Result<References> {
+    let (newton_fit, library_fit) = rayon::join(
+        || newton.fit_observed(&splits.train, &Muted(observer)),
+        || library.fit(&splits.train),
+    );
     Ok(References {
         newton: newton_fit?,
         library: library_fit?,

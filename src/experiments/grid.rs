@@ -10,6 +10,7 @@ use super::runs::{id_number, run_all, RunResult, RunSpec};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::model::Init;
+use crate::observer::Observer;
 
 /// The cells, learning-rate major: `cells[i * batch_sizes.len() + j]` is
 /// `(learning_rates[i], batch_sizes[j])`.
@@ -78,9 +79,13 @@ pub fn run(
     config: &StudyConfig,
     train: &Dataset,
     val: &Dataset,
+    observer: &dyn Observer,
     done: &(dyn Fn(&RunResult) + Sync),
 ) -> Result<GridResult> {
-    Ok(assemble(config, run_all(&specs(config), train, val, done)?))
+    Ok(assemble(
+        config,
+        run_all(&specs(config), train, val, observer, done)?,
+    ))
 }
 
 /// The grid from the results of [`specs`], in spec order.

@@ -6,6 +6,7 @@ use super::runs::{id_number, run_all, RunResult, RunSpec};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::model::Init;
+use crate::observer::Observer;
 
 /// The runs of the demo, one per learning rate, in the configured order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -36,10 +37,11 @@ pub fn run(
     config: &StudyConfig,
     train: &Dataset,
     val: &Dataset,
+    observer: &dyn Observer,
     done: &(dyn Fn(&RunResult) + Sync),
 ) -> Result<LrDemoResult> {
     Ok(LrDemoResult {
         batch_size: config.lr_demo.batch_size,
-        runs: run_all(&specs(config), train, val, done)?,
+        runs: run_all(&specs(config), train, val, observer, done)?,
     })
 }

@@ -8,6 +8,7 @@ use super::config::StudyConfig;
 use super::runs::{id_number, run_all, RunResult, RunSpec};
 use crate::data::Dataset;
 use crate::error::Result;
+use crate::observer::Observer;
 
 /// Mean and sample standard deviation (n - 1) of the validation loss at one iteration, over the
 /// runs that reached it without diverging.
@@ -96,9 +97,13 @@ pub fn run(
     config: &StudyConfig,
     train: &Dataset,
     val: &Dataset,
+    observer: &dyn Observer,
     done: &(dyn Fn(&RunResult) + Sync),
 ) -> Result<MonteCarloResult> {
-    Ok(assemble(config, run_all(&specs(config), train, val, done)?))
+    Ok(assemble(
+        config,
+        run_all(&specs(config), train, val, observer, done)?,
+    ))
 }
 
 /// The groups and their bands from the results of [`specs`], in spec order.

@@ -9,6 +9,7 @@
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::model::{Init, Params};
+use crate::observer::{Muted, Observer};
 use crate::train::{History, Sgd, SgdSettings};
 use rayon::prelude::*;
 
@@ -72,8 +73,13 @@ impl RunResult {
 }
 
 /// Runs one spec on its own.
-pub fn run_one(spec: &RunSpec, train: &Dataset, val: &Dataset) -> Result<RunResult> {
-    let mut results = run_group(&[spec], train, val)?;
+pub fn run_one(
+    spec: &RunSpec,
+    train: &Dataset,
+    val: &Dataset,
+    observer: &dyn Observer,
+) -> Result<RunResult> {
+    let mut results = run_group(&[spec], train, val, observer)?;
     Ok(results.remove(0))
 }
 
@@ -85,6 +91,7 @@ pub fn run_all(
     specs: &[RunSpec],
     train: &Dataset,
     val: &Dataset,
+    observer: &dyn Observer,
     done: &(dyn Fn(&RunResult) + Sync),
 ) -> Result<Vec<RunResult>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -99,7 +106,7 @@ pub fn run_all(
         .par_iter()
         .map(|group| {
             let members: Vec<&RunSpec> = group.iter().map(|&i| &specs[i]).collect();
-            let results = run_group(&members, train, val)?;
+            let results = run_group(&members, train, val, observer)?;
             results.iter().for_each(done);
             Ok(group.iter().copied().zip(results).collect())
         })
@@ -110,7 +117,13 @@ pub fn run_all(
 }
 
 /// Runs specs that share their batches together; each starts from its own initial parameters.
-fn run_group(specs: &[&RunSpec], train: &Dataset, val: &Dataset) -> Result<Vec<RunResult>> {
+/// The runs' own events are not passed on (only a wish to cancel).
+fn run_group(
+    specs: &[&RunSpec],
+    train: &Dataset,
+    val: &Dataset,
+    observer: &dyn Observer,
+) -> Result<Vec<RunResult>> {
     let mut results: Vec<RunResult> = specs.iter().map(|s| pending(s)).collect();
     let Some(first) = specs.first() else {
         return Ok(results);
@@ -145,7 +158,8 @@ fn run_group(specs: &[&RunSpec], train: &Dataset, val: &Dataset) -> Result<Vec<R
             .check()
         })
         .collect::<Result<_>>()?;
-    let runs = Sgd::fit_together(&runs.iter().collect::<Vec<_>>(), train, val, inits)?;
+    let refs: Vec<&Sgd> = runs.iter().collect();
+    let runs = Sgd::fit_together(&refs, train, val, inits, &Muted(observer))?;
     for (result, run) in results.iter_mut().zip(runs) {
         result.history = run.history;
         if let Some(at) = result.history.diverged_at {

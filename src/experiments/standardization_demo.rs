@@ -8,6 +8,7 @@
 use super::runs::{run_one, RunResult, RunSpec};
 use crate::data::{Dataset, Matrix, Standardizer};
 use crate::error::Result;
+use crate::observer::Observer;
 
 /// The standardized run (the grid's best cell) and its twin on raw features.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -44,6 +45,7 @@ pub fn run(
     val: &Dataset,
     standardizer: &Standardizer,
     eval_every: usize,
+    observer: &dyn Observer,
 ) -> Result<StandardizationResult> {
     let (raw_train, raw_val) = rayon::join(
         || unstandardize(train, standardizer),
@@ -58,7 +60,7 @@ pub fn run(
         init: standardized.init,
         shuffle_seed: standardized.shuffle_seed,
     };
-    let raw = run_one(&spec, &raw_train, &raw_val)?;
+    let raw = run_one(&spec, &raw_train, &raw_val, observer)?;
     Ok(StandardizationResult {
         learning_rate: standardized.learning_rate,
         batch_size: standardized.batch_size,

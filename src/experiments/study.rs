@@ -69,12 +69,19 @@ pub fn run(
         })
     };
 
+    let check = || {
+        if observer.cancelled() {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
+    };
     let t = stage("gradcheck", 0);
     let gradcheck = gradcheck(train, config.seed, config.gradcheck_rows);
     time("gradcheck", t);
 
     let t = stage("lr_demo", config.lr_demo.learning_rates.len());
-    let lr_demo = lr_demo::run(config, train, val, &done)?;
+    let lr_demo = lr_demo::run(config, train, val, observer, &done)?;
     time("lr_demo", t);
 
     // The grid and the Monte Carlo runs train together: runs of one batch size share their
@@ -86,8 +93,8 @@ pub fn run(
     // The optimum and the library baseline depend on no SGD run: they are fitted beside the
     // grid, on the core time its runs and linfa's serial steps leave idle.
     let (results, references) = rayon::join(
-        || run_all(&specs, train, val, &done),
-        || final_eval::fit_references(splits, &newton, &library),
+        || run_all(&specs, train, val, observer, &done),
+        || final_eval::fit_references(splits, &newton, &library, observer),
     );
     let (mut results, references) = (results?, references?);
     let monte_carlo = monte_carlo::assemble(config, results.split_off(grid_specs.len()));
@@ -95,6 +102,7 @@ pub fn run(
     time(GRID_AND_MONTE_CARLO, t);
     let best = best_or_error(&grid)?;
 
+    check()?;
     let t = stage("final", 0);
     let chosen = final_eval::Chosen {
         learning_rate: best.learning_rate,
@@ -106,8 +114,14 @@ pub fn run(
     time("final", t);
 
     let t = stage("standardization", 1);
-    let standardization =
-        standardization_demo::run(best, train, val, &splits.standardizer, config.eval_every)?;
+    let standardization = standardization_demo::run(
+        best,
+        train,
+        val,
+        &splits.standardizer,
+        config.eval_every,
+        observer,
+    )?;
     done(&standardization.raw);
     time("standardization", t);
 

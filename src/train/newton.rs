@@ -27,6 +27,7 @@ use crate::engine::{self, Rows};
 use crate::error::{Error, Result, Setting};
 use crate::model::logistic::l2_penalty;
 use crate::model::{totals, Params};
+use crate::observer::{Observer, Silent};
 
 /// The solver's name in errors.
 const SOLVER: &str = "Newton";
@@ -148,11 +149,16 @@ impl Newton {
 
     /// Minimizes mean loss + (l2/2)·‖w‖² on `train`, from zero parameters.
     pub fn fit(&self, train: &Dataset) -> Result<NewtonFit> {
-        fit(train, &self.settings)
+        fit(train, &self.settings, &Silent)
+    }
+
+    /// [`Newton::fit`], stopping with [`Error::Interrupted`] when `observer` asks.
+    pub fn fit_observed(&self, train: &Dataset, observer: &dyn Observer) -> Result<NewtonFit> {
+        fit(train, &self.settings, observer)
     }
 }
 
-fn fit(train: &Dataset, config: &NewtonSettings) -> Result<NewtonFit> {
+fn fit(train: &Dataset, config: &NewtonSettings, observer: &dyn Observer) -> Result<NewtonFit> {
     if train.is_empty() {
         return Err(Error::NoRows { set: "training" });
     }
@@ -166,6 +172,9 @@ fn fit(train: &Dataset, config: &NewtonSettings) -> Result<NewtonFit> {
     let mut last_was_fresh = false;
     let (mut iterations, mut hessians) = (0, 0);
     loop {
+        if observer.cancelled() {
+            return Err(Error::Interrupted);
+        }
         if !cur.objective.is_finite() || cur.grad_max.is_nan() {
             return Err(Error::NonFinite { solver: SOLVER });
         }

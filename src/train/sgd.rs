@@ -146,14 +146,15 @@ impl Sgd {
 
     /// Trains `inits[k]` with `runs[k]` for every k, together: the runs must share batch size,
     /// iterations, evaluation interval and seed (learning rate and L2 may differ). Each result has
-    /// the bits of the same run made alone.
+    /// the bits of the same run made alone. Evaluations are reported with the run's index.
     pub fn fit_together(
         runs: &[&Sgd],
         train: &Dataset,
         val: &Dataset,
         inits: Vec<Params>,
+        observer: &dyn Observer,
     ) -> Result<Vec<SgdFit>> {
-        train_group(runs, train, val, inits, &Silent)
+        train_group(runs, train, val, inits, observer)
     }
 }
 
@@ -189,6 +190,9 @@ fn train_group(
     let mut params = inits;
     let mut histories = vec![History::default(); params.len()];
     for iter in 1..=first.iterations {
+        if observer.cancelled() {
+            return Err(Error::Interrupted);
+        }
         let active: Vec<usize> = (0..params.len())
             .filter(|&k| histories[k].diverged_at.is_none())
             .collect();
@@ -360,7 +364,7 @@ mod tests {
                 .map(|k| Params::init(90, Init::Normal { seed: k }))
                 .collect();
             let refs: Vec<&Sgd> = runs.iter().collect();
-            let together = Sgd::fit_together(&refs, &train, &val, inits.clone()).unwrap();
+            let together = Sgd::fit_together(&refs, &train, &val, inits.clone(), &Silent).unwrap();
             for k in 0..5 {
                 let alone = runs[k].fit(&train, &val, inits[k].clone()).unwrap();
                 assert_eq!(together[k], alone, "batch {batch_size}, run {k}");
@@ -386,8 +390,34 @@ mod tests {
             ..a.clone()
         };
         let (a, b) = (a.check().unwrap(), b.check().unwrap());
-        let err = Sgd::fit_together(&[&a, &b], &train, &train, vec![Params::zeros(90); 2]);
+        let err = Sgd::fit_together(
+            &[&a, &b],
+            &train,
+            &train,
+            vec![Params::zeros(90); 2],
+            &Silent,
+        );
         assert!(matches!(err, Err(Error::NotInLockstep)));
+    }
+
+    #[test]
+    fn a_cancelled_run_stops_with_interrupted() {
+        struct Stop;
+        impl Observer for Stop {
+            fn event(&self, _: Event) {}
+            fn cancelled(&self) -> bool {
+                true
+            }
+        }
+        let train = simulate(100, &moderate_truth(3, 0.0), 1);
+        let sgd = SgdSettings {
+            batch_size: 10,
+            ..SgdSettings::default()
+        }
+        .check()
+        .unwrap();
+        let result = sgd.fit_observed(&train, &train, Params::zeros(3), &Stop);
+        assert!(matches!(result, Err(Error::Interrupted)));
     }
 
     #[test]
