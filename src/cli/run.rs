@@ -3,8 +3,10 @@
 use super::DataArgs;
 use clap::Args;
 use msd_century::data::load_splits;
-use msd_century::experiments::{run_study, Progress, RunStatus, StudyConfig};
-use msd_century::report::{write_outputs, StageTiming, StudyResults};
+use msd_century::experiments::{
+    run_study, Progress, RunStatus, StageTiming, StudyConfig, StudyResults,
+};
+use msd_century::report::write_outputs;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;

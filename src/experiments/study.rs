@@ -3,12 +3,12 @@
 
 use super::config::StudyConfig;
 use super::grid::GridResult;
+use super::results::{StageTiming, StudyResults, RESULTS_FORMAT};
 use super::runs::{run_all, RunResult};
 use super::{final_eval, grid, lr_demo, monte_carlo, standardization_demo};
 use crate::data::{inspect::inspect, RawTable, Splits};
 use crate::error::{Error, Result};
 use crate::model::gradcheck;
-use crate::report::results::{StageTiming, StudyResults, RESULTS_FORMAT};
 use std::time::Instant;
 
 /// The stage that trains the grid and the Monte Carlo runs (together, see [`run`]), with the

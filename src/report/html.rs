@@ -7,9 +7,8 @@
 //! the code cannot drift apart silently.
 
 use super::chart::Figure;
-use super::results::StudyResults;
 use crate::error::{Error, Result};
-use crate::experiments::{RunResult, RunStatus};
+use crate::experiments::{RunResult, RunStatus, StudyResults};
 use std::collections::BTreeMap;
 
 /// The report template.

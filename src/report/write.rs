@@ -2,10 +2,10 @@
 //! `report.html`, `results.json`, `plots/<name>.svg|png`, `runs/<id>.csv`.
 
 use super::csv::history_csv;
-use super::results::StudyResults;
 use super::{html, plots};
 use crate::atomic::{create_dir_all, write_bytes_atomic};
 use crate::error::{Error, Result};
+use crate::experiments::StudyResults;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
