@@ -10,9 +10,9 @@ use msd_century::experiments::grid::{best_index, GridResult};
 use msd_century::experiments::lr_demo::LrDemoResult;
 use msd_century::experiments::monte_carlo::{band, MonteCarloGroup, MonteCarloResult};
 use msd_century::experiments::standardization_demo::StandardizationResult;
-use msd_century::experiments::{RunResult, RunStatus, StudyConfig};
+use msd_century::experiments::{RunResult, RunStatus, StageTiming, StudyConfig, StudyResults};
 use msd_century::model::{Evaluation, GradcheckReport, Init, Params};
-use msd_century::report::{write_outputs, StageTiming, StudyResults};
+use msd_century::report::write_outputs;
 use msd_century::train::{History, HistoryPoint};
 
 fn run(id: &str, lr: f64, batch: usize, scale: f64, status: RunStatus) -> RunResult {

@@ -5,10 +5,11 @@ use super::{print_json, DataArgs};
 use clap::{Args, ValueEnum};
 use msd_century::data::{self, Provenance, Splits};
 use msd_century::model::{self, evaluate as eval_set, Evaluation, Init, Model, Params, Training};
+use msd_century::report::csv::write_history_csv;
 use msd_century::train::{
     self, History, HistoryPoint, LibrarySettings, NewtonSettings, Sgd, SgdSettings,
 };
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -255,7 +256,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
 
     msd_century::atomic::create_dir_all(&args.out)?;
     let history_file = args.out.join("history.csv");
-    write_history(&history_file, &fitted.history.points)?;
+    write_history_csv(&history_file, &fitted.history)?;
     let diverged_at = fitted.history.diverged_at;
     let mut report = TrainReport {
         solver: args.solver,
@@ -355,14 +356,6 @@ fn fit(solver: &Checked, splits: &Splits, observer: &Terminal) -> anyhow::Result
             }
         }
     })
-}
-
-fn write_history(path: &Path, points: &[HistoryPoint]) -> msd_century::Result<()> {
-    let mut text = String::from("iter,val_loss,val_accuracy\n");
-    for p in points {
-        text.push_str(&format!("{},{},{}\n", p.iter, p.val_loss, p.val_accuracy));
-    }
-    msd_century::atomic::write_bytes_atomic(path, text.as_bytes())
 }
 
 fn print_eval(name: &str, e: &Evaluation) -> anyhow::Result<()> {

@@ -7,10 +7,12 @@ pub mod final_eval;
 pub mod grid;
 pub mod lr_demo;
 pub mod monte_carlo;
+pub mod results;
 pub mod runs;
 pub mod standardization_demo;
 pub mod study;
 
 pub use config::StudyConfig;
+pub use results::{StageTiming, StudyResults, RESULTS_FORMAT};
 pub use runs::{RunResult, RunSpec, RunStatus};
 pub use study::{run as run_study, GRID_AND_MONTE_CARLO};

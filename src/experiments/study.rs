@@ -3,13 +3,13 @@
 
 use super::config::StudyConfig;
 use super::grid::GridResult;
+use super::results::{StageTiming, StudyResults, RESULTS_FORMAT};
 use super::runs::{run_all, RunResult};
 use super::{final_eval, grid, lr_demo, monte_carlo, standardization_demo};
 use crate::data::{inspect::inspect, RawTable, Splits};
 use crate::error::{Error, Result, Setting};
 use crate::model::gradcheck;
 use crate::observer::{Event, Observer, Task};
-use crate::report::results::{StageTiming, StudyResults, RESULTS_FORMAT};
 use crate::train::LibrarySettings;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;

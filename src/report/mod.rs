@@ -6,8 +6,6 @@ pub mod csv;
 pub mod html;
 pub mod palette;
 pub mod plots;
-pub mod results;
 pub mod write;
 
-pub use results::{StageTiming, StudyResults};
 pub use write::{write_outputs, Outputs};

@@ -7,10 +7,10 @@ use super::chart::{
     LineChart, Plot,
 };
 use super::palette::{luminance, sequential};
-use super::results::StudyResults;
 use crate::error::Result;
 use crate::experiments::final_eval::FinalResult;
 use crate::experiments::grid::GridResult;
+use crate::experiments::StudyResults;
 use crate::experiments::{RunResult, RunStatus};
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -1,11 +1,11 @@
 //! Writes every output of a study into one directory, each file atomically:
 //! `report.html`, `results.json`, `plots/<name>.svg|png`, `runs/<id>.csv`.
 
-use super::csv::history_csv;
-use super::results::StudyResults;
+use super::csv::write_history_csv;
 use super::{html, plots};
 use crate::atomic::{create_dir_all, write_bytes_atomic};
 use crate::error::{Error, Result};
+use crate::experiments::StudyResults;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,7 @@ pub fn write_outputs(dir: &Path, results: &StudyResults) -> Result<Outputs> {
         .par_iter()
         .map(|run| {
             let path = runs_dir.join(format!("{}.csv", run.id));
-            write_bytes_atomic(&path, history_csv(run).as_bytes())?;
+            write_history_csv(&path, &run.history)?;
             Ok(path)
         })
         .collect::<Result<_>>()?;

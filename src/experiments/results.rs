@@ -1,14 +1,15 @@
-//! `results.json`: every figure of a study, its configuration, the data it ran on and the time
-//! of each stage. Timings are the only fields that differ between two runs with the same seed.
+//! The study's results, which `report` writes as `results.json` and renders: every figure of a
+//! study, its configuration, the data it ran on and the time of each stage. Timings are the only
+//! fields that differ between two runs with the same seed.
 
+use super::config::StudyConfig;
+use super::final_eval::FinalResult;
+use super::grid::GridResult;
+use super::lr_demo::LrDemoResult;
+use super::monte_carlo::MonteCarloResult;
+use super::runs::RunResult;
+use super::standardization_demo::StandardizationResult;
 use crate::data::inspect::Inspection;
-use crate::experiments::final_eval::FinalResult;
-use crate::experiments::grid::GridResult;
-use crate::experiments::lr_demo::LrDemoResult;
-use crate::experiments::monte_carlo::MonteCarloResult;
-use crate::experiments::runs::RunResult;
-use crate::experiments::standardization_demo::StandardizationResult;
-use crate::experiments::StudyConfig;
 use crate::model::GradcheckReport;
 
 /// The value of the `format` field.
