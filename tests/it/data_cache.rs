@@ -1,7 +1,7 @@
 //! The binary cache: served when valid, rebuilt when the source changed or the cache is damaged,
 //! skipped (with a notice) when it cannot be written, and readable by numpy.
 
-mod common;
+use crate::common;
 
 use msd_century::data::cache::{self, Outcome};
 use msd_century::data::uci;

@@ -1,7 +1,7 @@
 //! The UCI loader: every bad input is refused with the file, line and field named; every good
 //! form (CRLF, no final newline, header, zip, gzip) gives exactly what `str::parse` gives.
 
-mod common;
+use crate::common;
 
 use msd_century::data::uci;
 use rand::{Rng, SeedableRng};

@@ -3,7 +3,7 @@
 //! are timbre means and covariances, exact text round trips, and labels about as learnable as
 //! the real ones.
 
-mod common;
+use crate::common;
 
 use msd_century::data::synthetic::{artist_of_rows, artist_song_counts, generate};
 use msd_century::data::table::{FULL_ROWS, FULL_TRAIN_ROWS, N_FIELDS};

@@ -7,7 +7,7 @@
 //! Tests may run as root, for whom a read-only directory is still writable: that is detected
 //! (by trying), and a path under `/proc` (unwritable for everyone) is used instead.
 
-mod common;
+use crate::common;
 
 use msd_century::data::cache;
 use serde_json::Value;

@@ -1,4 +1,4 @@
-"""Fits scikit-learn's LogisticRegression on a file of standardized rows, for tests/sklearn_reference.rs.
+"""Fits scikit-learn's LogisticRegression on a file of standardized rows, for tests/it/sklearn_reference.rs.
 
 Usage: sklearn_fit.py DATA.csv C OUT.json
   DATA.csv: one row per line, `t,x1,...,xd` (t in {0, 1}; features already standardized).

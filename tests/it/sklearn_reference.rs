@@ -2,7 +2,7 @@
 //! generated file of standardized rows: loss within 1e-7 relative, probabilities within 1e-6.
 //! Also the L2 <-> C correspondence: C = 1/(l2·n_train).
 
-mod common;
+use crate::common;
 
 use msd_century::data::Dataset;
 use msd_century::model::logistic::{logit, sigmoid};
@@ -32,7 +32,7 @@ fn write_rows(path: &Path, data: &Dataset) {
 
 fn sklearn(data_file: &Path, c: &str, dir: &Path) -> Reference {
     let out = dir.join(format!("sklearn-{c}.json"));
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/sklearn_fit.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sklearn_fit.py");
     let status = std::process::Command::new(common::python())
         .arg(&script)
         .arg(data_file)

@@ -5,7 +5,7 @@
 //! accepts, the loader must give the same bits; when it refuses, the loader must fail with an
 //! error naming the file and the right line (and field). Never a panic, never wrong data.
 
-mod common;
+use crate::common;
 
 use msd_century::data::uci;
 use msd_century::data::{Provenance, Standardizer};

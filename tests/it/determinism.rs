@@ -4,7 +4,7 @@
 //! figures on 1 and 2 threads; this adds the library solver, the files themselves, a parsed
 //! (and then cached) text source, and repeated runs.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::collections::BTreeMap;

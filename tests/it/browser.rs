@@ -7,7 +7,7 @@
 //! the plots' rendered sizes into the DOM, read back with `--dump-dom`. The original page is also
 //! loaded with chromium's console log on stderr, which must show no error or CSP violation.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

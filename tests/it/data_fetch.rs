@@ -1,7 +1,7 @@
 //! `data fetch` against a tiny HTTP server on 127.0.0.1 (no test reaches the internet): a good
 //! archive, a body cut short, a corrupt archive, a wrong row count, a 404.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
