@@ -1,5 +1,5 @@
 //! The report in a real browser: Debian's chromium, headless (installed by
-//! `scripts/install-chromium` when missing). The page must load with no console error and no
+//! `scripts/setup-oracles`). The page must load with no console error and no
 //! failed resource, and every plot must have a non-zero rendered size.
 //!
 //! The report itself carries no script (its Content-Security-Policy forbids scripts and every
@@ -12,32 +12,13 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// The browser, installed if missing; panics (failing the test) when it cannot be had.
-fn chromium() -> PathBuf {
-    if !Path::new(CHROMIUM).exists() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-chromium");
-        let status = Command::new("bash")
-            .arg(&script)
-            .status()
-            .expect("run install-chromium");
-        assert!(
-            status.success(),
-            "scripts/install-chromium failed: {status}"
-        );
-    }
-    assert!(Path::new(CHROMIUM).exists(), "no {CHROMIUM} after install");
-    PathBuf::from(CHROMIUM)
-}
-
 /// Runs headless chromium on `page` with `extra` flags and a fresh profile; returns stdout and
 /// stderr.
-fn browse(page: &Path, extra: &[&str]) -> (String, String) {
+fn browse(chromium: &Path, page: &Path, extra: &[&str]) -> (String, String) {
     let profile = common::temp_dir();
     let out = Command::new("timeout")
         .arg("180")
-        .arg(chromium())
+        .arg(chromium)
         .args([
             "--headless",
             "--no-sandbox",
@@ -111,6 +92,9 @@ fn console_errors(stderr: &str) -> Vec<&str> {
 
 #[test]
 fn report_loads_in_chromium_with_every_plot_drawn() {
+    let Some(chromium) = common::oracle_chromium() else {
+        return;
+    };
     let dir = common::temp_dir();
     let out = dir.path().join("out");
     common::cli()
@@ -131,6 +115,7 @@ fn report_loads_in_chromium_with_every_plot_drawn() {
     // The page as shipped: console log on stderr, a screenshot for a human to look at.
     let shot = out.join("screenshot.png");
     let (_, stderr) = browse(
+        &chromium,
         &report,
         &[
             "--enable-logging=stderr",
@@ -149,7 +134,11 @@ fn report_loads_in_chromium_with_every_plot_drawn() {
 
     // The probe copy: rendered sizes and errors, read back from the DOM.
     let probe = probe_copy(&report);
-    let (dom, stderr) = browse(&probe, &["--enable-logging=stderr", "--v=0", "--dump-dom"]);
+    let (dom, stderr) = browse(
+        &chromium,
+        &probe,
+        &["--enable-logging=stderr", "--v=0", "--dump-dom"],
+    );
     let errors = console_errors(&stderr);
     assert!(
         errors.is_empty(),

@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -27,44 +28,97 @@ pub fn write_file(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf
     path
 }
 
-/// A Python interpreter with numpy, pandas and scikit-learn: `$MSD_PYTHON` if set, else a virtual
-/// environment under `target/pyenv`, made (with pip, from PyPI) on first use. Panics with the
-/// reason when it cannot be made, so a test that needs it fails instead of passing silently.
-pub fn python() -> PathBuf {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            if let Ok(p) = std::env::var("MSD_PYTHON") {
-                return PathBuf::from(p);
-            }
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
-            let venv = root.join("pyenv");
-            let python = venv.join("bin/python");
-            let ready = venv.join(".ready");
-            // A lock file keeps test binaries that run at the same time from building it twice.
-            std::fs::create_dir_all(&root).expect("target dir");
-            let lock = std::fs::File::create(root.join("pyenv.lock")).expect("lock file");
-            lock.lock().expect("lock the venv");
-            if !ready.exists() {
-                run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-                run(Command::new(&python).args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "numpy",
-                    "pandas",
-                    "scikit-learn",
-                ]));
-                std::fs::write(&ready, "").expect("mark venv ready");
-            }
-            python
-        })
-        .clone()
+/// Where `scripts/setup-oracles` puts the oracles' Python environment by default.
+fn default_oracle_venv() -> Option<PathBuf> {
+    if let Some(venv) = std::env::var_os("MSD_ORACLE_VENV") {
+        return Some(PathBuf::from(venv));
+    }
+    let home = std::env::var_os("HOME")?;
+    Some(Path::new(&home).join(".cache/msd-century/oracle-venv"))
 }
 
-fn run(cmd: &mut Command) {
-    let status = cmd.status().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(status.success(), "{cmd:?} failed: {status}");
+/// The Python interpreter of the oracles with every module of `modules` importable:
+/// `$MSD_PYTHON` if set, else the environment made by `scripts/setup-oracles`. `None` (the test
+/// is skipped, with a notice) when there is none; under `CI=true` that panics (see
+/// [`no_oracle`]).
+pub fn oracle_python(modules: &[&str]) -> Option<PathBuf> {
+    // Which of the oracle modules the interpreter has, found once for all the tests.
+    static FOUND: OnceLock<Result<(PathBuf, Vec<String>), String>> = OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        let python = match std::env::var_os("MSD_PYTHON") {
+            Some(p) => PathBuf::from(p),
+            None => default_oracle_venv()
+                .ok_or("neither $MSD_PYTHON nor $HOME is set")?
+                .join("bin/python"),
+        };
+        let probe = "import importlib.util, sys\n\
+            print(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m)))";
+        let out = Command::new(&python)
+            .args([
+                "-c",
+                probe,
+                "numpy",
+                "pandas",
+                "sklearn",
+                "scipy",
+                "statsmodels",
+            ])
+            .output()
+            .map_err(|e| format!("{}: {e}", python.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "{} failed: {}",
+                python.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let have = String::from_utf8_lossy(&out.stdout);
+        Ok((python, have.split_whitespace().map(String::from).collect()))
+    });
+    match found {
+        Ok((python, have)) => {
+            let missing: Vec<&str> = modules
+                .iter()
+                .copied()
+                .filter(|m| !have.iter().any(|h| h == m))
+                .collect();
+            if missing.is_empty() {
+                Some(python.clone())
+            } else {
+                no_oracle(&format!(
+                    "oracle python {} lacks {}",
+                    python.display(),
+                    missing.join(", ")
+                ))
+            }
+        }
+        Err(why) => no_oracle(&format!("no oracle python ({why})")),
+    }
+}
+
+/// Debian's chromium, the browser of the report's test, if installed.
+pub fn oracle_chromium() -> Option<PathBuf> {
+    let chromium = Path::new("/usr/bin/chromium");
+    if chromium.is_file() {
+        Some(chromium.to_path_buf())
+    } else {
+        no_oracle("no /usr/bin/chromium")
+    }
+}
+
+/// The one decision for a test whose oracle is missing: under `CI=true` the test fails (CI must
+/// run every comparison); elsewhere it is skipped, with the reason on stderr. The notice goes to
+/// the process's stderr, past the test harness's capture, so that `cargo test` shows it.
+pub fn no_oracle<T>(why: &str) -> Option<T> {
+    let line = format!("{why} (run scripts/setup-oracles)");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{line}; under CI=true an oracle test may not be skipped");
+    }
+    // libtest names each test's thread after the test.
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {line}");
+    None
 }
