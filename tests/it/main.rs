@@ -1,4 +1,8 @@
 //! The integration tests: one binary, one module per concern, shared helpers in `common`.
+//!
+//! Tests that compare with an independent implementation (numpy, scikit-learn) or open the
+//! report in a browser need the oracles that `scripts/setup-oracles` installs; without them
+//! they are skipped with a notice, except under `CI=true`, where they fail.
 
 mod common;
 
