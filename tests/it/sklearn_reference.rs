@@ -18,48 +18,65 @@ struct Reference {
     probabilities: Vec<f64>,
 }
 
+/// The rows as little-endian f64, the target first: what `sklearn_fit.py` reads.
 fn write_rows(path: &Path, data: &Dataset) {
-    let mut text = String::new();
+    let mut bytes = Vec::with_capacity(data.len() * (data.x.cols() + 1) * 8);
     for i in 0..data.len() {
-        text.push_str(&format!("{}", data.targets[i]));
+        bytes.extend_from_slice(&data.targets[i].to_le_bytes());
         for v in data.x.row(i) {
-            text.push_str(&format!(",{v:?}"));
+            bytes.extend_from_slice(&v.to_le_bytes());
         }
-        text.push('\n');
     }
-    std::fs::write(path, text).unwrap();
+    std::fs::write(path, bytes).unwrap();
 }
 
-fn sklearn(python: &Path, data_file: &Path, c: &str, dir: &Path) -> Reference {
-    let out = dir.join(format!("sklearn-{c}.json"));
+/// scikit-learn's fits of `data_file` for each of `cs`, in one run of the interpreter (with
+/// one BLAS thread: the machine's cores are busy with the other tests).
+fn sklearn(python: &Path, data: &Dataset, data_file: &Path, cs: &[&str]) -> Vec<Reference> {
+    let out = data_file.with_extension("json");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sklearn_fit.py");
     let status = std::process::Command::new(python)
+        .envs([
+            ("OPENBLAS_NUM_THREADS", "1"),
+            ("OMP_NUM_THREADS", "1"),
+            ("MKL_NUM_THREADS", "1"),
+        ])
         .arg(&script)
         .arg(data_file)
-        .arg(c)
+        .arg((data.x.cols() + 1).to_string())
         .arg(&out)
+        .args(cs)
         .status()
         .expect("run python");
     assert!(status.success(), "{script:?} failed");
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    eprintln!(
-        "scikit-learn {} (C = {c}): {} iterations",
-        v["sklearn_version"], v["n_iter"]
-    );
-    let nums = |k: &str| -> Vec<f64> {
-        v[k].as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect()
-    };
-    Reference {
-        coef: nums("coef"),
-        intercept: v["intercept"].as_f64().unwrap(),
-        loss: v["loss"].as_f64().unwrap(),
-        probabilities: nums("probabilities"),
-    }
+    let fits = v["fits"].as_array().unwrap();
+    assert_eq!(fits.len(), cs.len());
+    fits.iter()
+        .zip(cs)
+        .map(|(fit, c)| {
+            assert_eq!(fit["c"], *c);
+            eprintln!(
+                "scikit-learn {} (C = {c}): {} iterations",
+                v["sklearn_version"], fit["n_iter"]
+            );
+            let nums = |k: &str| -> Vec<f64> {
+                fit[k]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap())
+                    .collect()
+            };
+            Reference {
+                coef: nums("coef"),
+                intercept: fit["intercept"].as_f64().unwrap(),
+                loss: fit["loss"].as_f64().unwrap(),
+                probabilities: nums("probabilities"),
+            }
+        })
+        .collect()
 }
 
 fn compare(data: &Dataset, fit: &Params, reference: &Reference, label: &str) {
@@ -90,49 +107,29 @@ fn newton_matches_scikit_learn_without_penalty_and_with_c_1() {
     };
     let dir = common::temp_dir();
     let data = simulate(20_000, &moderate_truth(90, -0.4), 21);
-    let file = dir.path().join("rows.csv");
+    let file = dir.path().join("rows.f64");
     write_rows(&file, &data);
 
-    let none = fit_newton(&data, &NewtonConfig::default()).unwrap();
-    compare(
-        &data,
-        &none.params,
-        &sklearn(&python, &file, "none", dir.path()),
-        "no penalty",
-    );
-
-    // C = 1 is l2 = 1/(C·n).
+    // No penalty; C = 1, which is l2 = 1/(C·n); and a strong penalty that makes the
+    // correspondence visible: l2 = 0.01 is C = 1/(0.01·n).
     let n = data.len() as f64;
-    let c1 = fit_newton(
-        &data,
-        &NewtonConfig {
-            l2: 1.0 / n,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    compare(
-        &data,
-        &c1.params,
-        &sklearn(&python, &file, "1", dir.path()),
-        "C = 1",
-    );
-
-    // A strong penalty makes the correspondence visible: l2 = 0.01 is C = 1/(0.01·n).
-    let l2 = 0.01;
-    let strong = fit_newton(
-        &data,
-        &NewtonConfig {
-            l2,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let c = format!("{}", 1.0 / (l2 * n));
-    compare(
-        &data,
-        &strong.params,
-        &sklearn(&python, &file, &c, dir.path()),
-        "l2 = 0.01",
-    );
+    let strong_l2 = 0.01;
+    let strong_c = format!("{}", 1.0 / (strong_l2 * n));
+    let references = sklearn(&python, &data, &file, &["none", "1", &strong_c]);
+    let cases = [
+        (0.0, "no penalty"),
+        (1.0 / n, "C = 1"),
+        (strong_l2, "l2 = 0.01"),
+    ];
+    for ((l2, label), reference) in cases.into_iter().zip(&references) {
+        let fit = fit_newton(
+            &data,
+            &NewtonConfig {
+                l2,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        compare(&data, &fit.params, reference, label);
+    }
 }
