@@ -1,16 +1,45 @@
 //! Shared helpers of the integration tests.
-#![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// The `msd-century` binary, ready for arguments.
+/// The `msd-century` binary, ready for arguments, without `$MSD_DATA` (so that a test's data
+/// are the ones it names).
 pub fn cli() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("msd-century").expect("binary built by cargo");
+    assert_cmd::Command::from_std(cli_process())
+}
+
+/// [`cli`] as a plain process, for tests that spawn, limit or kill it.
+pub fn cli_process() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("msd-century"));
     cmd.env_remove("MSD_DATA");
     cmd
+}
+
+/// The bits of each value: equality that tells `-0.0` from `0.0` and compares NaNs.
+pub fn bits(values: &[f64]) -> Vec<u64> {
+    values.iter().map(|v| v.to_bits()).collect()
+}
+
+/// The bytes of every file under `dir` (recursively), by name relative to `dir`.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
 }
 
 /// A fresh temporary directory, removed when dropped.

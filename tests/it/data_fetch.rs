@@ -339,7 +339,7 @@ fn a_download_killed_midway_leaves_no_file_under_the_final_name() {
         1,
     );
     let dir = common::temp_dir();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("msd-century"))
+    let mut child = common::cli_process()
         .args([
             "data",
             "fetch",

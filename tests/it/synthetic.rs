@@ -8,7 +8,7 @@ use crate::common;
 use msd_century::data::synthetic::{artist_of_rows, artist_song_counts, generate};
 use msd_century::data::table::{FULL_ROWS, FULL_TRAIN_ROWS, N_FIELDS};
 use msd_century::data::write::write_uci;
-use msd_century::data::{split, Matrix, Provenance, RawTable, SplitOptions};
+use msd_century::data::{split, Provenance, RawTable, SplitOptions};
 use std::sync::OnceLock;
 
 /// Features 1-12 are timbre means; 13-90 the covariance upper triangle, row by row.
@@ -33,10 +33,6 @@ fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
         .build()
         .expect("thread pool")
         .install(f)
-}
-
-fn bits(m: &Matrix) -> Vec<u64> {
-    m.as_slice().iter().map(|v| v.to_bits()).collect()
 }
 
 /// Position in the 78 covariance features of entry `(i, j)`, `i <= j`.
@@ -90,7 +86,10 @@ fn generate_is_bitwise_the_same_whatever_the_threads() {
     let three = with_threads(3, || generate(20_000, 5));
     assert_eq!(one.rows(), 20_000);
     assert_eq!(one.cols(), N_FIELDS);
-    assert!(bits(&one) == bits(&two) && bits(&one) == bits(&three));
+    assert!(
+        common::bits(one.as_slice()) == common::bits(two.as_slice())
+            && common::bits(one.as_slice()) == common::bits(three.as_slice())
+    );
 }
 
 #[test]
@@ -118,8 +117,8 @@ fn a_prefix_of_artists_does_not_depend_on_later_ones() {
     let large = generate(6_000, 8);
     if artist_song_counts(6_000, 8)[0] == first {
         assert_eq!(
-            bits(&small)[..first * N_FIELDS],
-            bits(&large)[..first * N_FIELDS]
+            common::bits(small.as_slice())[..first * N_FIELDS],
+            common::bits(large.as_slice())[..first * N_FIELDS]
         );
     }
 }
