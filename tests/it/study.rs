@@ -2,7 +2,7 @@
 //! grid's cells really trained with their own batch sizes from fresh copies of one init, and the
 //! same seed gives the same figures on 1 and 2 threads.
 
-mod common;
+use crate::common;
 
 use msd_century::data::{load_splits, DataOptions, DataSource, SplitOptions};
 use msd_century::experiments::{grid, RunStatus, StudyConfig};
@@ -71,7 +71,7 @@ fn key_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
 }
 
 /// The key schema of `results.json`, written by hand.
-const SCHEMA: &str = include_str!("study_schema.txt");
+const SCHEMA: &str = include_str!("../data/study_schema.txt");
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).expect("read JSON")).expect("valid JSON")

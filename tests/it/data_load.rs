@@ -1,7 +1,7 @@
 //! The UCI loader: every bad input is refused with the file, line and field named; every good
 //! form (CRLF, no final newline, header, zip, gzip) gives exactly what `str::parse` gives.
 
-mod common;
+use crate::common;
 
 use msd_century::data::uci;
 use rand::{Rng, SeedableRng};
@@ -38,10 +38,6 @@ fn reference(lines: &[String]) -> Vec<f64> {
         .iter()
         .flat_map(|l| l.split(',').map(|f| f.parse::<f64>().expect("test data")))
         .collect()
-}
-
-fn bits(values: &[f64]) -> Vec<u64> {
-    values.iter().map(|v| v.to_bits()).collect()
 }
 
 fn text(lines: &[String]) -> String {
@@ -269,7 +265,7 @@ fn damaged_archives_are_refused() {
 fn every_good_form_gives_the_plain_values() {
     let dir = common::temp_dir();
     let rows = lines(50, 11);
-    let expected = bits(&reference(&rows));
+    let expected = common::bits(&reference(&rows));
     let plain = text(&rows);
     let crlf: String = rows.iter().map(|l| format!("{l}\r\n")).collect();
     let no_final = plain.trim_end_matches('\n').to_string();
@@ -312,7 +308,7 @@ fn every_good_form_gives_the_plain_values() {
         let path = common::write_file(dir.path(), name, bytes);
         let m = uci::parse_file(&path, false).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((m.rows(), m.cols()), (50, FIELDS), "{name}");
-        assert_eq!(bits(m.as_slice()), expected, "{name}");
+        assert_eq!(common::bits(m.as_slice()), expected, "{name}");
         let out = common::cli()
             .args(["data", "inspect", "--no-cache", "--json", "--data"])
             .arg(&path)
@@ -332,11 +328,11 @@ fn every_good_form_gives_the_plain_values() {
 fn several_blocks_keep_line_numbers_and_values() {
     // About 13 MB: more than one 8 MiB block and many parallel pieces.
     let rows = lines(16_000, 5);
-    let expected = bits(&reference(&rows));
+    let expected = common::bits(&reference(&rows));
     let mut bytes = text(&rows).into_bytes();
     let m = uci::parse_bytes(&bytes, Path::new("big.txt")).expect("parse");
     assert_eq!(m.rows(), 16_000);
-    assert!(bits(m.as_slice()) == expected, "values differ");
+    assert!(common::bits(m.as_slice()) == expected, "values differ");
 
     // An error near the end, after the first block: the line number still counts from the top.
     let line = 15_321;
@@ -433,5 +429,5 @@ fn numbers_agree_with_std_bit_for_bit() {
         .filter(|l| l.split(',').all(|f| f.parse::<f64>().unwrap().is_finite()))
         .collect();
     let m = uci::parse_bytes(text(&rows).as_bytes(), Path::new("t")).expect("parse");
-    assert!(bits(m.as_slice()) == bits(&reference(&rows)));
+    assert!(common::bits(m.as_slice()) == common::bits(&reference(&rows)));
 }

@@ -4,11 +4,10 @@
 //! figures on 1 and 2 threads; this adds the library solver, the files themselves, a parsed
 //! (and then cached) text source, and repeated runs.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Runs the binary on `threads` threads (rayon's, and the matrix products' of the library
 /// baseline); stdout.
@@ -35,24 +34,6 @@ fn without(bytes: &[u8], keys: &[&str]) -> Value {
         v.as_object_mut().unwrap().remove(*k);
     }
     v
-}
-
-/// The bytes of every file under `dir`, by relative name.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// `train` with each solver on a text file: 1 thread (parsing it and writing the cache),
@@ -105,7 +86,7 @@ fn train_writes_the_same_files_on_1_and_2_threads_and_twice() {
             let out_s = out.to_str().unwrap();
             let stdout = run(&args, threads, &["--out", out_s]);
             let json = without(&stdout, &["seconds", "model_file", "history_file"]);
-            let written = files(&out);
+            let written = common::files(&out);
             assert_eq!(
                 written.keys().collect::<Vec<_>>(),
                 ["history.csv", "model.json"]
@@ -157,7 +138,7 @@ fn run_quick_writes_the_same_files_twice_in_a_row() {
             threads,
             &["--out", out.to_str().unwrap()],
         );
-        let mut f = files(&out);
+        let mut f = common::files(&out);
         let results = f.remove("results.json").unwrap();
         let html = f.remove("report.html").unwrap();
         assert!(html.trim_ascii_end().ends_with(b"</html>"));

@@ -3,21 +3,28 @@
 //! are timbre means and covariances, exact text round trips, and labels about as learnable as
 //! the real ones.
 
-mod common;
+use crate::common;
 
 use msd_century::data::synthetic::{artist_of_rows, artist_song_counts, generate};
 use msd_century::data::table::{FULL_ROWS, FULL_TRAIN_ROWS, N_FIELDS};
 use msd_century::data::write::write_uci;
-use msd_century::data::{split, Matrix, Provenance, RawTable, SplitOptions};
+use msd_century::data::{split, Provenance, RawTable, SplitOptions};
 use std::sync::OnceLock;
 
 /// Features 1-12 are timbre means; 13-90 the covariance upper triangle, row by row.
 const DIMS: usize = 12;
 
-/// The full-size file of seed 1, generated once for all the tests that need it.
-fn full_seed1() -> &'static Matrix {
-    static FULL: OnceLock<Matrix> = OnceLock::new();
-    FULL.get_or_init(|| generate(FULL_ROWS, 1))
+/// The full-size file of seed 1, generated once for all the tests that need it (the only
+/// full-size generation of the test suite).
+fn full_seed1() -> &'static RawTable {
+    static FULL: OnceLock<RawTable> = OnceLock::new();
+    FULL.get_or_init(|| RawTable {
+        values: generate(FULL_ROWS, 1),
+        provenance: Provenance::Synthetic {
+            rows: FULL_ROWS,
+            seed: 1,
+        },
+    })
 }
 
 fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
@@ -26,10 +33,6 @@ fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
         .build()
         .expect("thread pool")
         .install(f)
-}
-
-fn bits(m: &Matrix) -> Vec<u64> {
-    m.as_slice().iter().map(|v| v.to_bits()).collect()
 }
 
 /// Position in the 78 covariance features of entry `(i, j)`, `i <= j`.
@@ -83,7 +86,10 @@ fn generate_is_bitwise_the_same_whatever_the_threads() {
     let three = with_threads(3, || generate(20_000, 5));
     assert_eq!(one.rows(), 20_000);
     assert_eq!(one.cols(), N_FIELDS);
-    assert!(bits(&one) == bits(&two) && bits(&one) == bits(&three));
+    assert!(
+        common::bits(one.as_slice()) == common::bits(two.as_slice())
+            && common::bits(one.as_slice()) == common::bits(three.as_slice())
+    );
 }
 
 #[test]
@@ -111,15 +117,15 @@ fn a_prefix_of_artists_does_not_depend_on_later_ones() {
     let large = generate(6_000, 8);
     if artist_song_counts(6_000, 8)[0] == first {
         assert_eq!(
-            bits(&small)[..first * N_FIELDS],
-            bits(&large)[..first * N_FIELDS]
+            common::bits(small.as_slice())[..first * N_FIELDS],
+            common::bits(large.as_slice())[..first * N_FIELDS]
         );
     }
 }
 
 #[test]
 fn years_are_whole_and_in_range_and_skewed_like_the_real_file() {
-    let m = full_seed1();
+    let m = &full_seed1().values;
     let years: Vec<f64> = (0..m.rows()).map(|i| m.row(i)[0]).collect();
     assert!(years
         .iter()
@@ -138,10 +144,12 @@ fn years_are_whole_and_in_range_and_skewed_like_the_real_file() {
     assert!(years.iter().any(|&y| y < 1940.0));
 }
 
+/// The share is the generator's, not seed 1's nor the full size's: a quarter of the rows (about
+/// 9,000 artists) must land in the same range as the full-size file of seed 1.
 #[test]
 fn other_seeds_have_the_same_positive_share() {
     for seed in [2, 3] {
-        let m = generate(FULL_ROWS, seed);
+        let m = generate(FULL_ROWS / 4, seed);
         let pos = (0..m.rows()).filter(|&i| m.row(i)[0] > 2000.0).count();
         let share = pos as f64 / m.rows() as f64;
         assert!((0.55..=0.62).contains(&share), "seed {seed}: {share}");
@@ -150,7 +158,7 @@ fn other_seeds_have_the_same_positive_share() {
 
 #[test]
 fn artists_are_contiguous_and_the_split_keeps_them_apart() {
-    let m = full_seed1();
+    let m = &full_seed1().values;
     let artist = artist_of_rows(FULL_ROWS, 1);
     let counts = artist_song_counts(FULL_ROWS, 1);
     assert_eq!(artist.len(), FULL_ROWS);
@@ -281,7 +289,7 @@ fn feature_scales_span_orders_of_magnitude_like_the_real_file() {
 
 #[test]
 fn recent_songs_are_louder() {
-    let m = full_seed1();
+    let m = &full_seed1().values;
     let avg = |keep: &dyn Fn(f64) -> bool| {
         let rows: Vec<usize> = (0..m.rows()).filter(|&i| keep(m.row(i)[0])).collect();
         rows.iter().map(|&i| m.row(i)[1]).sum::<f64>() / rows.len() as f64
@@ -331,14 +339,7 @@ fn the_exact_optimum_is_about_as_accurate_as_on_the_real_data() {
     use msd_century::model::evaluate;
     use msd_century::train::{fit_newton, NewtonConfig};
 
-    let table = RawTable {
-        values: full_seed1().clone(),
-        provenance: Provenance::Synthetic {
-            rows: FULL_ROWS,
-            seed: 1,
-        },
-    };
-    let splits = split(&table, &SplitOptions::default()).expect("split");
+    let splits = split(full_seed1(), &SplitOptions::default()).expect("split");
     let fit = fit_newton(&splits.train, &NewtonConfig::default()).expect("optimum");
     assert!(
         fit.gradient_max_norm <= 1e-8,

@@ -1,6 +1,6 @@
 //! The `gradcheck`, `train`, `evaluate` and `predict` commands on small synthetic data.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::path::Path;

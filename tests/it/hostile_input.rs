@@ -5,7 +5,7 @@
 //! accepts, the loader must give the same bits; when it refuses, the loader must fail with an
 //! error naming the file and the right line (and field). Never a panic, never wrong data.
 
-mod common;
+use crate::common;
 
 use msd_century::data::uci;
 use msd_century::data::{Provenance, Standardizer};
@@ -321,10 +321,6 @@ fn reference_uci(bytes: &[u8]) -> Verdict {
     }
 }
 
-fn bits(values: &[f64]) -> Vec<u64> {
-    values.iter().map(|v| v.to_bits()).collect()
-}
-
 /// Checks the loader's answer against the reference's.
 fn judge(
     name: &Path,
@@ -334,7 +330,7 @@ fn judge(
     match (verdict, got) {
         (Verdict::Rows(values), Ok(m)) => {
             prop_assert_eq!(m.cols(), FIELDS);
-            prop_assert_eq!(bits(m.as_slice()), bits(values));
+            prop_assert_eq!(common::bits(m.as_slice()), common::bits(values));
         }
         (Verdict::Bad { line, field }, Err(e)) => {
             let text = e.to_string();
@@ -449,7 +445,7 @@ proptest! {
         let dir = common::temp_dir();
         let path = common::write_file(dir.path(), name, &bytes);
         match uci::parse_file(&path, false) {
-            Ok(m) => prop_assert_eq!(bits(m.as_slice()), bits(&expected)),
+            Ok(m) => prop_assert_eq!(common::bits(m.as_slice()), common::bits(&expected)),
             Err(e) => {
                 let text = e.to_string();
                 prop_assert!(text.starts_with(&path.display().to_string()), "{}", text);
@@ -516,7 +512,7 @@ fn check_predict_rows(
         (Ok(rows), Ok(got)) => {
             prop_assert_eq!(got.len(), rows.len());
             for (a, b) in got.iter().zip(rows) {
-                prop_assert_eq!(bits(a), bits(b));
+                prop_assert_eq!(common::bits(a), common::bits(b));
             }
         }
         (Err((line, field)), Err(e)) => {
@@ -766,9 +762,9 @@ proptest! {
                 let numbers = |k: &str| -> Vec<u64> {
                     v[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap().to_bits()).collect()
                 };
-                prop_assert_eq!(bits(&model.weights), numbers("weights"));
-                prop_assert_eq!(bits(&model.feature_mean), numbers("feature_mean"));
-                prop_assert_eq!(bits(&model.feature_std), numbers("feature_std"));
+                prop_assert_eq!(common::bits(&model.weights), numbers("weights"));
+                prop_assert_eq!(common::bits(&model.feature_mean), numbers("feature_mean"));
+                prop_assert_eq!(common::bits(&model.feature_std), numbers("feature_std"));
                 prop_assert_eq!(model.bias.to_bits(), v["bias"].as_f64().unwrap().to_bits());
                 prop_assert_eq!(i64::from(model.year_threshold), v["year_threshold"].as_i64().unwrap());
             }
@@ -801,9 +797,9 @@ proptest! {
         let path = dir.path().join("model.json");
         model.save(&path).unwrap();
         let back = Model::load(&path).unwrap();
-        prop_assert_eq!(bits(&back.weights), bits(&model.weights));
-        prop_assert_eq!(bits(&back.feature_mean), bits(&model.feature_mean));
-        prop_assert_eq!(bits(&back.feature_std), bits(&model.feature_std));
+        prop_assert_eq!(common::bits(&back.weights), common::bits(&model.weights));
+        prop_assert_eq!(common::bits(&back.feature_mean), common::bits(&model.feature_mean));
+        prop_assert_eq!(common::bits(&back.feature_std), common::bits(&model.feature_std));
         prop_assert_eq!(back.bias.to_bits(), model.bias.to_bits());
     }
 }

@@ -1,7 +1,7 @@
 //! `data fetch` against a tiny HTTP server on 127.0.0.1 (no test reaches the internet): a good
 //! archive, a body cut short, a corrupt archive, a wrong row count, a 404.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -339,7 +339,7 @@ fn a_download_killed_midway_leaves_no_file_under_the_final_name() {
         1,
     );
     let dir = common::temp_dir();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("msd-century"))
+    let mut child = common::cli_process()
         .args([
             "data",
             "fetch",

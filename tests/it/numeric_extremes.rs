@@ -3,7 +3,7 @@
 //! Each gives the right figures, a recorded divergence or a clear error; never NaN or infinity
 //! in an output (stdout, JSON, the model file).
 
-mod common;
+use crate::common;
 
 use msd_century::data::synthetic;
 use serde_json::Value;

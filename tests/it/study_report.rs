@@ -1,7 +1,7 @@
 //! The report from hand-made results (no training): every file, the report's sections, the
 //! figures, the banner, and the JSON's key schema.
 
-mod common;
+use crate::common;
 
 use msd_century::data::inspect::{Inspection, PositiveShares};
 use msd_century::data::{Provenance, SplitSizes};

@@ -7,7 +7,7 @@
 //! Tests may run as root, for whom a read-only directory is still writable: that is detected
 //! (by trying), and a path under `/proc` (unwritable for everyone) is used instead.
 
-mod common;
+use crate::common;
 
 use msd_century::data::cache;
 use serde_json::Value;
@@ -18,12 +18,6 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 const DATA: [&str; 4] = ["--data", "synthetic", "--rows", "3000"];
-
-fn bin() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("msd-century"));
-    cmd.env_remove("MSD_DATA");
-    cmd
-}
 
 /// The error line of a command that must fail: exit 1, one `error:` line holding every part of
 /// `expect`, no panic.
@@ -72,24 +66,6 @@ fn with_file_limit(cmd: &mut Command, bytes: u64, ignore: bool) -> Output {
     cmd.output().unwrap()
 }
 
-/// The bytes of every file under `dir` (relative names).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
 /// Copies the files of `from` into `to`.
 fn restore(files: &BTreeMap<String, Vec<u8>>, to: &Path) {
     for (name, bytes) in files {
@@ -108,7 +84,7 @@ fn old_or_new(
     old: &BTreeMap<String, Vec<u8>>,
     complete: &dyn Fn(&str, &[u8]) -> bool,
 ) -> usize {
-    let now = snapshot(dir);
+    let now = common::files(dir);
     let mut temps = 0;
     for (name, bytes) in &now {
         let file = Path::new(name).file_name().unwrap().to_string_lossy();
@@ -130,7 +106,7 @@ fn old_or_new(
 }
 
 fn train_cmd(out: &Path, iters: &str) -> Command {
-    let mut cmd = bin();
+    let mut cmd = common::cli_process();
     cmd.arg("train")
         .args(DATA)
         .args(["--iters", iters, "--batch-size", "50", "--out"])
@@ -154,7 +130,7 @@ fn a_missing_output_directory_is_created_and_an_impossible_one_is_a_clear_error(
     let o = train_cmd(&under_file, "20").output().unwrap();
     failed(&o, &[&under_file.display().to_string(), "Not a directory"]);
     let rows = common::write_file(dir.path(), "rows.txt", vec!["1"; 90].join(","));
-    let o = bin()
+    let o = common::cli_process()
         .args(["predict", "--model"])
         .arg(&model)
         .arg("--input")
@@ -164,7 +140,7 @@ fn a_missing_output_directory_is_created_and_an_impossible_one_is_a_clear_error(
         .output()
         .unwrap();
     failed(&o, &["plain-file/p.txt", "Not a directory"]);
-    let o = bin()
+    let o = common::cli_process()
         .args(["run", "--quick"])
         .args(DATA)
         .arg("--out")
@@ -172,7 +148,7 @@ fn a_missing_output_directory_is_created_and_an_impossible_one_is_a_clear_error(
         .output()
         .unwrap();
     failed(&o, &["plain-file/out", "Not a directory"]);
-    let o = bin()
+    let o = common::cli_process()
         .args(["predict", "--model"])
         .arg(&model)
         .arg("--input")
@@ -207,13 +183,13 @@ fn a_full_disk_is_a_clear_error_and_leaves_the_old_files() {
     let out = dir.path().join("out");
     ok(&train_cmd(&out, "20").output().unwrap());
     let model = out.join("model.json");
-    let old = snapshot(&out);
+    let old = common::files(&out);
 
     // A file-size limit: every write past it fails (EFBIG), like a full disk for that file.
     // (history.csv, small, may be written; model.json, larger, may not.)
     let o = with_file_limit(&mut train_cmd(&out, "40"), 1000, true);
     failed(&o, &["model.json", "File too large"]);
-    let now = snapshot(&out);
+    let now = common::files(&out);
     assert_eq!(now["model.json"], old["model.json"]);
     assert_eq!(
         now.keys().collect::<Vec<_>>(),
@@ -225,7 +201,7 @@ fn a_full_disk_is_a_clear_error_and_leaves_the_old_files() {
     let rows = common::write_file(dir.path(), "rows.txt", vec!["1"; 90].join(","));
     let link = dir.path().join("full-link");
     std::os::unix::fs::symlink("/dev/full", &link).unwrap();
-    let o = bin()
+    let o = common::cli_process()
         .args(["predict", "--model"])
         .arg(&model)
         .arg("--input")
@@ -277,7 +253,7 @@ fn a_full_disk_is_a_clear_error_and_leaves_the_old_files() {
         ],
     ];
     for args in commands {
-        let mut cmd = bin();
+        let mut cmd = common::cli_process();
         cmd.args(&args);
         if args[0] != "predict" {
             cmd.args(DATA);
@@ -297,10 +273,10 @@ fn killed_while_writing_the_model_leaves_old_or_new_files() {
     let dir = common::temp_dir();
     let reference = dir.path().join("reference");
     ok(&train_cmd(&reference, "60").output().unwrap());
-    let new = snapshot(&reference);
+    let new = common::files(&reference);
     let old_dir = dir.path().join("old");
     ok(&train_cmd(&old_dir, "30").output().unwrap());
-    let old = snapshot(&old_dir);
+    let old = common::files(&old_dir);
     assert_ne!(old["model.json"], new["model.json"]);
     let complete = |name: &str, bytes: &[u8]| new.get(name).is_some_and(|n| n == bytes);
     let model_len = new["model.json"].len() as u64;
@@ -350,7 +326,9 @@ fn killed_while_writing_the_cache_never_leaves_a_trusted_partial_cache() {
         let _ = std::fs::remove_file(&npy);
         let _ = std::fs::remove_file(&json);
         let o = with_file_limit(
-            bin().args(["data", "inspect", "--data"]).arg(&data),
+            common::cli_process()
+                .args(["data", "inspect", "--data"])
+                .arg(&data),
             limit,
             false,
         );
@@ -376,7 +354,7 @@ fn killed_while_writing_the_cache_never_leaves_a_trusted_partial_cache() {
 fn killed_while_writing_the_report_leaves_old_or_new_files() {
     let dir = common::temp_dir();
     let run = |out: &Path, seed: &str| {
-        let mut cmd = bin();
+        let mut cmd = common::cli_process();
         cmd.args(["run", "--quick", "--seed", seed])
             .args(DATA)
             .arg("--out")
@@ -385,10 +363,10 @@ fn killed_while_writing_the_report_leaves_old_or_new_files() {
     };
     let reference = dir.path().join("reference");
     ok(&run(&reference, "1").output().unwrap());
-    let new = snapshot(&reference);
+    let new = common::files(&reference);
     let old_dir = dir.path().join("old");
     ok(&run(&old_dir, "2").output().unwrap());
-    let old = snapshot(&old_dir);
+    let old = common::files(&old_dir);
     let figures = |bytes: &[u8]| -> Option<Value> {
         let mut v: Value = serde_json::from_slice(bytes).ok()?;
         v.as_object_mut()?.remove("timings");
@@ -441,7 +419,7 @@ fn a_missing_file_is_named_once() {
     let dir = common::temp_dir();
     let missing = dir.path().join("missing.json");
     let rows = common::write_file(dir.path(), "rows.txt", vec!["1"; 90].join(","));
-    let o = bin()
+    let o = common::cli_process()
         .args(["predict", "--model"])
         .arg(&missing)
         .arg("--input")

@@ -1,7 +1,7 @@
 //! The binary cache: served when valid, rebuilt when the source changed or the cache is damaged,
 //! skipped (with a notice) when it cannot be written, and readable by numpy.
 
-mod common;
+use crate::common;
 
 use msd_century::data::cache::{self, Outcome};
 use msd_century::data::uci;
@@ -21,10 +21,6 @@ fn sample(rows: usize, salt: u64) -> String {
         out.push('\n');
     }
     out
-}
-
-fn bits(m: &msd_century::data::Matrix) -> Vec<u64> {
-    m.as_slice().iter().map(|v| v.to_bits()).collect()
 }
 
 fn mtime(path: &Path) -> SystemTime {
@@ -53,8 +49,14 @@ fn second_load_comes_from_the_cache_and_equals_the_parse() {
     assert!(npy.display().to_string().ends_with("songs.txt.cache.npy"));
     let (second, outcome) = cache::load(&path, false).unwrap();
     assert_eq!(outcome, Outcome::Hit);
-    assert_eq!(bits(&first), bits(&parsed));
-    assert_eq!(bits(&second), bits(&parsed));
+    assert_eq!(
+        common::bits(first.as_slice()),
+        common::bits(parsed.as_slice())
+    );
+    assert_eq!(
+        common::bits(second.as_slice()),
+        common::bits(parsed.as_slice())
+    );
     assert_eq!((second.rows(), second.cols()), (40, 91));
 }
 
@@ -74,7 +76,10 @@ fn a_changed_source_is_parsed_again() {
     set_mtime(&path, before);
     let (m, outcome) = cache::load(&path, false).unwrap();
     assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
-    assert_eq!(bits(&m), bits(&uci::parse_file(&path, false).unwrap()));
+    assert_eq!(
+        common::bits(m.as_slice()),
+        common::bits(uci::parse_file(&path, false).unwrap().as_slice())
+    );
     assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit);
 
     // Same bytes, touched.
@@ -113,7 +118,11 @@ fn a_damaged_cache_is_detected_and_rebuilt() {
             Outcome::Rebuilt(why) => assert!(why.contains(reason), "{what}: {why}"),
             other => panic!("{what}: {other:?}"),
         }
-        assert_eq!(bits(&m), bits(&good), "{what}");
+        assert_eq!(
+            common::bits(m.as_slice()),
+            common::bits(good.as_slice()),
+            "{what}"
+        );
         assert_eq!(
             std::fs::read(&npy).unwrap(),
             original,
@@ -190,6 +199,9 @@ fn no_cache_leaves_no_files_and_errors_still_name_the_source() {
 
 #[test]
 fn numpy_reads_the_cache() {
+    let Some(python) = common::oracle_python(&["numpy"]) else {
+        return;
+    };
     let (_dir, path) = setup(35);
     let (m, _) = cache::load(&path, false).unwrap();
     let (npy, _) = cache::cache_paths(&path);
@@ -204,7 +216,7 @@ assert a.shape == ref.shape, (a.shape, ref.shape)
 assert np.array_equal(a, ref)
 sys.stdout.write(a.tobytes().hex())
 "#;
-    let out = std::process::Command::new(common::python())
+    let out = std::process::Command::new(python)
         .arg("-c")
         .arg(script)
         .arg(&npy)
@@ -241,7 +253,10 @@ fn a_sidecar_with_an_impossible_shape_is_rebuilt_without_overflow() {
             matches!(outcome, Outcome::Rebuilt(_)),
             "{rows}: {outcome:?}"
         );
-        assert_eq!(bits(&values), bits(&good));
+        assert_eq!(
+            common::bits(values.as_slice()),
+            common::bits(good.as_slice())
+        );
     }
 }
 
@@ -278,7 +293,7 @@ mod damage {
             }
             let changed = std::fs::read(&npy).unwrap() != original;
             let (m, outcome) = cache::load(&path, false).unwrap();
-            prop_assert_eq!(bits(&m), bits(&good));
+            prop_assert_eq!(common::bits(m.as_slice()), common::bits(good.as_slice()));
             prop_assert!(!(changed && outcome == Outcome::Hit), "damaged npy served");
         }
     }

@@ -1,0 +1,153 @@
+//! Shared helpers of the integration tests.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The `msd-century` binary, ready for arguments, without `$MSD_DATA` (so that a test's data
+/// are the ones it names).
+pub fn cli() -> assert_cmd::Command {
+    assert_cmd::Command::from_std(cli_process())
+}
+
+/// [`cli`] as a plain process, for tests that spawn, limit or kill it.
+pub fn cli_process() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("msd-century"));
+    cmd.env_remove("MSD_DATA");
+    cmd
+}
+
+/// The bits of each value: equality that tells `-0.0` from `0.0` and compares NaNs.
+pub fn bits(values: &[f64]) -> Vec<u64> {
+    values.iter().map(|v| v.to_bits()).collect()
+}
+
+/// The bytes of every file under `dir` (recursively), by name relative to `dir`.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// A fresh temporary directory, removed when dropped.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("msd-test-")
+        .tempdir()
+        .expect("temporary directory")
+}
+
+/// Writes `contents` to `dir/name` and returns the path.
+pub fn write_file(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write test file");
+    path
+}
+
+/// Where `scripts/setup-oracles` puts the oracles' Python environment by default.
+fn default_oracle_venv() -> Option<PathBuf> {
+    if let Some(venv) = std::env::var_os("MSD_ORACLE_VENV") {
+        return Some(PathBuf::from(venv));
+    }
+    let home = std::env::var_os("HOME")?;
+    Some(Path::new(&home).join(".cache/msd-century/oracle-venv"))
+}
+
+/// The Python interpreter of the oracles with every module of `modules` importable:
+/// `$MSD_PYTHON` if set, else the environment made by `scripts/setup-oracles`. `None` (the test
+/// is skipped, with a notice) when there is none; under `CI=true` that panics (see
+/// [`no_oracle`]).
+pub fn oracle_python(modules: &[&str]) -> Option<PathBuf> {
+    // Which of the oracle modules the interpreter has, found once for all the tests.
+    static FOUND: OnceLock<Result<(PathBuf, Vec<String>), String>> = OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        let python = match std::env::var_os("MSD_PYTHON") {
+            Some(p) => PathBuf::from(p),
+            None => default_oracle_venv()
+                .ok_or("neither $MSD_PYTHON nor $HOME is set")?
+                .join("bin/python"),
+        };
+        let probe = "import importlib.util, sys\n\
+            print(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m)))";
+        let out = Command::new(&python)
+            .args([
+                "-c",
+                probe,
+                "numpy",
+                "pandas",
+                "sklearn",
+                "scipy",
+                "statsmodels",
+            ])
+            .output()
+            .map_err(|e| format!("{}: {e}", python.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "{} failed: {}",
+                python.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let have = String::from_utf8_lossy(&out.stdout);
+        Ok((python, have.split_whitespace().map(String::from).collect()))
+    });
+    match found {
+        Ok((python, have)) => {
+            let missing: Vec<&str> = modules
+                .iter()
+                .copied()
+                .filter(|m| !have.iter().any(|h| h == m))
+                .collect();
+            if missing.is_empty() {
+                Some(python.clone())
+            } else {
+                no_oracle(&format!(
+                    "oracle python {} lacks {}",
+                    python.display(),
+                    missing.join(", ")
+                ))
+            }
+        }
+        Err(why) => no_oracle(&format!("no oracle python ({why})")),
+    }
+}
+
+/// Debian's chromium, the browser of the report's test, if installed.
+pub fn oracle_chromium() -> Option<PathBuf> {
+    let chromium = Path::new("/usr/bin/chromium");
+    if chromium.is_file() {
+        Some(chromium.to_path_buf())
+    } else {
+        no_oracle("no /usr/bin/chromium")
+    }
+}
+
+/// The one decision for a test whose oracle is missing: under `CI=true` the test fails (CI must
+/// run every comparison); elsewhere it is skipped, with the reason on stderr. The notice goes to
+/// the process's stderr, past the test harness's capture, so that `cargo test` shows it.
+pub fn no_oracle<T>(why: &str) -> Option<T> {
+    let line = format!("{why} (run scripts/setup-oracles)");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{line}; under CI=true an oracle test may not be skipped");
+    }
+    // libtest names each test's thread after the test.
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {line}");
+    None
+}
