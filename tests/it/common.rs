@@ -151,3 +151,26 @@ pub fn no_oracle<T>(why: &str) -> Option<T> {
     let _ = writeln!(std::io::stderr(), "skipped: {test}: {line}");
     None
 }
+
+/// The Newton optimum of `data` with L2 strength `l2`.
+pub fn newton(
+    data: &msd_century::data::Dataset,
+    l2: f64,
+) -> msd_century::Result<msd_century::train::NewtonFit> {
+    msd_century::train::NewtonSettings {
+        l2,
+        ..Default::default()
+    }
+    .check()?
+    .fit(data)
+}
+
+/// The library baseline on `data` with L2 strength `l2`.
+pub fn library(
+    data: &msd_century::data::Dataset,
+    l2: f64,
+) -> msd_century::Result<msd_century::train::LibraryFit> {
+    msd_century::train::LibrarySettings { l2: Some(l2) }
+        .check()?
+        .fit(data)
+}

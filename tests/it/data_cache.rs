@@ -2,6 +2,7 @@
 //! skipped (with a notice) when it cannot be written, and readable by numpy.
 
 use crate::common;
+use msd_century::Silent;
 
 use msd_century::data::cache::{self, Outcome};
 use msd_century::data::uci;
@@ -41,13 +42,13 @@ fn setup(rows: usize) -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn second_load_comes_from_the_cache_and_equals_the_parse() {
     let (_dir, path) = setup(40);
-    let parsed = uci::parse_file(&path, false).unwrap();
-    let (first, outcome) = cache::load(&path, false).unwrap();
+    let parsed = uci::parse_file(&path, &Silent).unwrap();
+    let (first, outcome) = cache::load(&path, &Silent).unwrap();
     assert_eq!(outcome, Outcome::Built);
     let (npy, json) = cache::cache_paths(&path);
     assert!(npy.is_file() && json.is_file());
     assert!(npy.display().to_string().ends_with("songs.txt.cache.npy"));
-    let (second, outcome) = cache::load(&path, false).unwrap();
+    let (second, outcome) = cache::load(&path, &Silent).unwrap();
     assert_eq!(outcome, Outcome::Hit);
     assert_eq!(
         common::bits(first.as_slice()),
@@ -63,7 +64,7 @@ fn second_load_comes_from_the_cache_and_equals_the_parse() {
 #[test]
 fn a_changed_source_is_parsed_again() {
     let (_dir, path) = setup(30);
-    cache::load(&path, false).unwrap();
+    cache::load(&path, &Silent).unwrap();
     let before = mtime(&path);
 
     // Same size, different bytes, same modification time: only the sampled hash can tell.
@@ -74,25 +75,25 @@ fn a_changed_source_is_parsed_again() {
     );
     std::fs::write(&path, &other).unwrap();
     set_mtime(&path, before);
-    let (m, outcome) = cache::load(&path, false).unwrap();
+    let (m, outcome) = cache::load(&path, &Silent).unwrap();
     assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
     assert_eq!(
         common::bits(m.as_slice()),
-        common::bits(uci::parse_file(&path, false).unwrap().as_slice())
+        common::bits(uci::parse_file(&path, &Silent).unwrap().as_slice())
     );
-    assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit);
+    assert_eq!(cache::load(&path, &Silent).unwrap().1, Outcome::Hit);
 
     // Same bytes, touched.
     set_mtime(&path, before + Duration::from_secs(5));
-    let (_, outcome) = cache::load(&path, false).unwrap();
+    let (_, outcome) = cache::load(&path, &Silent).unwrap();
     assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
-    assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit);
+    assert_eq!(cache::load(&path, &Silent).unwrap().1, Outcome::Hit);
 }
 
 #[test]
 fn a_damaged_cache_is_detected_and_rebuilt() {
     let (_dir, path) = setup(25);
-    let (good, _) = cache::load(&path, false).unwrap();
+    let (good, _) = cache::load(&path, &Silent).unwrap();
     let (npy, json) = cache::cache_paths(&path);
     let original = std::fs::read(&npy).unwrap();
     type Damage = fn(&mut Vec<u8>);
@@ -113,7 +114,7 @@ fn a_damaged_cache_is_detected_and_rebuilt() {
         let mut bytes = original.clone();
         damage(&mut bytes);
         std::fs::write(&npy, &bytes).unwrap();
-        let (m, outcome) = cache::load(&path, false).unwrap();
+        let (m, outcome) = cache::load(&path, &Silent).unwrap();
         match &outcome {
             Outcome::Rebuilt(why) => assert!(why.contains(reason), "{what}: {why}"),
             other => panic!("{what}: {other:?}"),
@@ -128,19 +129,23 @@ fn a_damaged_cache_is_detected_and_rebuilt() {
             original,
             "{what}: not rewritten"
         );
-        assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit, "{what}");
+        assert_eq!(
+            cache::load(&path, &Silent).unwrap().1,
+            Outcome::Hit,
+            "{what}"
+        );
     }
     std::fs::write(&json, b"{ not json").unwrap();
     assert!(matches!(
-        cache::load(&path, false).unwrap().1,
+        cache::load(&path, &Silent).unwrap().1,
         Outcome::Rebuilt(_)
     ));
     std::fs::remove_file(&npy).unwrap();
     assert!(matches!(
-        cache::load(&path, false).unwrap().1,
+        cache::load(&path, &Silent).unwrap().1,
         Outcome::Rebuilt(_)
     ));
-    assert_eq!(cache::load(&path, false).unwrap().1, Outcome::Hit);
+    assert_eq!(cache::load(&path, &Silent).unwrap().1, Outcome::Hit);
 
     // Through the CLI: a notice, and the command still succeeds.
     let mut bytes = original.clone();
@@ -166,7 +171,7 @@ fn an_unwritable_cache_only_gives_a_notice() {
     // A directory where the cache file should go: the rename over it fails, even for root.
     let (npy, _) = cache::cache_paths(&path);
     std::fs::create_dir(&npy).unwrap();
-    let (m, outcome) = cache::load(&path, false).unwrap();
+    let (m, outcome) = cache::load(&path, &Silent).unwrap();
     assert!(matches!(outcome, Outcome::NotWritten(_)), "{outcome:?}");
     assert_eq!(m.rows(), 20);
     let out = common::cli()
@@ -191,7 +196,7 @@ fn no_cache_leaves_no_files_and_errors_still_name_the_source() {
     let (npy, json) = cache::cache_paths(&path);
     assert!(!npy.exists() && !json.exists());
     let missing = dir.path().join("missing.txt");
-    let err = cache::load_or_parse(&missing, false)
+    let err = cache::load_or_parse(&missing, &Silent)
         .unwrap_err()
         .to_string();
     assert!(err.contains("missing.txt"), "{err}");
@@ -203,7 +208,7 @@ fn numpy_reads_the_cache() {
         return;
     };
     let (_dir, path) = setup(35);
-    let (m, _) = cache::load(&path, false).unwrap();
+    let (m, _) = cache::load(&path, &Silent).unwrap();
     let (npy, _) = cache::cache_paths(&path);
     // numpy's view of the cache against Python's own float() of the text: independent of us.
     let script = r#"
@@ -240,7 +245,7 @@ sys.stdout.write(a.tobytes().hex())
 #[test]
 fn a_sidecar_with_an_impossible_shape_is_rebuilt_without_overflow() {
     let (_dir, path) = setup(10);
-    let (good, _) = cache::load(&path, false).unwrap();
+    let (good, _) = cache::load(&path, &Silent).unwrap();
     let (_, json) = cache::cache_paths(&path);
     let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     // rows · 91 fits in 64 bits, rows · 91 · 8 does not; then a shape whose product overflows.
@@ -248,7 +253,7 @@ fn a_sidecar_with_an_impossible_shape_is_rebuilt_without_overflow() {
         let mut m = meta.clone();
         m["rows"] = rows.into();
         std::fs::write(&json, serde_json::to_vec(&m).unwrap()).unwrap();
-        let (values, outcome) = cache::load(&path, false).unwrap();
+        let (values, outcome) = cache::load(&path, &Silent).unwrap();
         assert!(
             matches!(outcome, Outcome::Rebuilt(_)),
             "{rows}: {outcome:?}"
@@ -274,7 +279,7 @@ mod damage {
             edits in proptest::collection::vec((any::<bool>(), 0u8..3, any::<u32>(), 1u8..=255), 1..4),
         ) {
             let (_dir, path) = setup(12);
-            let (good, _) = cache::load(&path, false).unwrap();
+            let (good, _) = cache::load(&path, &Silent).unwrap();
             let (npy, json) = cache::cache_paths(&path);
             let original = std::fs::read(&npy).unwrap();
             for (in_npy, how, at, x) in edits {
@@ -292,7 +297,7 @@ mod damage {
                 std::fs::write(file, bytes).unwrap();
             }
             let changed = std::fs::read(&npy).unwrap() != original;
-            let (m, outcome) = cache::load(&path, false).unwrap();
+            let (m, outcome) = cache::load(&path, &Silent).unwrap();
             prop_assert_eq!(common::bits(m.as_slice()), common::bits(good.as_slice()));
             prop_assert!(!(changed && outcome == Outcome::Hit), "damaged npy served");
         }

@@ -2,6 +2,7 @@
 //! form (CRLF, no final newline, header, zip, gzip) gives exactly what `str::parse` gives.
 
 use crate::common;
+use msd_century::Silent;
 
 use msd_century::data::uci;
 use rand::{Rng, SeedableRng};
@@ -194,7 +195,7 @@ fn empty_files_missing_files_and_directories_are_refused() {
     let sub = dir.path().join("a-directory");
     std::fs::create_dir(&sub).unwrap();
     assert!(inspect_fails(&sub).contains("directory"));
-    let err = uci::parse_file(&missing, false).unwrap_err();
+    let err = uci::parse_file(&missing, &Silent).unwrap_err();
     assert!(matches!(err, msd_century::Error::Io { .. }), "{err:?}");
 }
 
@@ -306,7 +307,7 @@ fn every_good_form_gives_the_plain_values() {
     ];
     for (name, bytes) in variants {
         let path = common::write_file(dir.path(), name, bytes);
-        let m = uci::parse_file(&path, false).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let m = uci::parse_file(&path, &Silent).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((m.rows(), m.cols()), (50, FIELDS), "{name}");
         assert_eq!(common::bits(m.as_slice()), expected, "{name}");
         let out = common::cli()

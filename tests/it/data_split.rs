@@ -160,28 +160,48 @@ fn default_sizes_follow_the_data_set_split() {
 #[test]
 fn impossible_sizes_are_clear_errors() {
     use msd_century::data::split::resolve_sizes;
+    use msd_century::{Error, Setting};
     let cases = [
-        (Some(0), None, "--train-rows must be at least 1"),
+        (Some(0), None, Setting::TrainRows, "0", "must be at least 1"),
         (
             Some(1_001),
             None,
-            "--train-rows 1001 is beyond the 1000 rows",
+            Setting::TrainRows,
+            "1001",
+            "beyond the 1000 rows",
         ),
-        (Some(1_000), None, "leaves no test rows"),
+        (
+            Some(1_000),
+            None,
+            Setting::TrainRows,
+            "1000",
+            "leaves no test rows",
+        ),
         (
             Some(500),
             Some(500),
-            "--val-rows 500 must be smaller than the 500 train rows",
+            Setting::ValRows,
+            "500",
+            "must be smaller than the 500 train rows",
         ),
     ];
-    for (train_rows, val_rows, expect) in cases {
+    for (train_rows, val_rows, expected, given, expect) in cases {
         let o = SplitOptions {
             train_rows,
             val_rows,
             ..Default::default()
         };
-        let err = resolve_sizes(1_000, &o).unwrap_err().to_string();
-        assert!(err.contains(expect), "{err:?} lacks {expect:?}");
+        match resolve_sizes(1_000, &o).unwrap_err() {
+            Error::InvalidSetting {
+                setting,
+                value,
+                requirement,
+            } => {
+                assert_eq!((setting, value.as_str()), (expected, given));
+                assert!(requirement.contains(expect), "{requirement:?}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! (by trying), and a path under `/proc` (unwritable for everyone) is used instead.
 
 use crate::common;
+use msd_century::Silent;
 
 use msd_century::data::cache;
 use serde_json::Value;
@@ -318,7 +319,7 @@ fn killed_while_writing_the_cache_never_leaves_a_trusted_partial_cache() {
     let values = msd_century::data::synthetic::generate(400, 3);
     let data = dir.path().join("d.txt");
     msd_century::data::write::write_uci(&data, &values).unwrap();
-    let expected = msd_century::data::uci::parse_file(&data, false).unwrap();
+    let expected = msd_century::data::uci::parse_file(&data, &Silent).unwrap();
     let (npy, json) = cache::cache_paths(&data);
     let npy_len = (cache::npy_header(400, 91).len() + 400 * 91 * 8) as u64;
     let mut killed = 0;
@@ -336,7 +337,7 @@ fn killed_while_writing_the_cache_never_leaves_a_trusted_partial_cache() {
             killed += 1;
         }
         // Whatever was left, the next load gives the parsed values; a partial npy is not a hit.
-        let (m, outcome) = cache::load(&data, false).unwrap();
+        let (m, outcome) = cache::load(&data, &Silent).unwrap();
         assert_eq!(m, expected, "limit {limit}");
         if outcome == cache::Outcome::Hit {
             assert_eq!(

@@ -6,12 +6,11 @@
 //! error naming the file and the right line (and field). Never a panic, never wrong data.
 
 use crate::common;
+use msd_century::Silent;
 
 use msd_century::data::uci;
 use msd_century::data::{Provenance, Standardizer};
-use msd_century::model::io::{Model, Training};
-use msd_century::model::predict;
-use msd_century::model::Params;
+use msd_century::model::{self as predict, Model, Params, Training};
 use msd_century::Error;
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -444,7 +443,7 @@ proptest! {
         }
         let dir = common::temp_dir();
         let path = common::write_file(dir.path(), name, &bytes);
-        match uci::parse_file(&path, false) {
+        match uci::parse_file(&path, &Silent) {
             Ok(m) => prop_assert_eq!(common::bits(m.as_slice()), common::bits(&expected)),
             Err(e) => {
                 let text = e.to_string();
@@ -861,10 +860,17 @@ proptest! {
                         source: msd_century::data::DataSource::File(path.clone()),
                         split: Default::default(),
                         use_cache: false,
-                        progress: false,
                     };
-                    let err = msd_century::data::load_splits(&options).unwrap_err();
-                    prop_assert_eq!(line, format!("error: {err}"));
+                    let err = msd_century::data::load_splits(&options, &Silent).unwrap_err();
+                    match err {
+                        // A setting is named by its flag on the command line.
+                        Error::InvalidSetting { value, requirement, .. } => {
+                            let tail = format!(" {value}: {requirement}");
+                            prop_assert!(line.starts_with("error: --"), "{}", line);
+                            prop_assert!(line.ends_with(&tail), "{} vs {}", line, tail);
+                        }
+                        err => prop_assert_eq!(line, format!("error: {err}")),
+                    }
                 }
             }
             Verdict::Bad { line, field } => {
@@ -961,7 +967,7 @@ fn an_archive_with_a_damaged_magic_says_it_is_not_an_archive() {
     zip[2] ^= 0x10;
     let dir = common::temp_dir();
     let path = common::write_file(dir.path(), "d.zip", &zip);
-    let err = uci::parse_file(&path, false).unwrap_err();
+    let err = uci::parse_file(&path, &Silent).unwrap_err();
     assert!(
         matches!(err, Error::Format { .. }) && err.to_string().contains("not a zip archive"),
         "{err}"

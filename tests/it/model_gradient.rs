@@ -1,10 +1,8 @@
 //! The analytic gradient against finite differences and against a case computed by hand.
 
 use msd_century::data::{Dataset, Matrix};
-use msd_century::model::gradcheck::gradcheck_at;
-use msd_century::model::kernel::{loss_gradient, Rows};
 use msd_century::model::simulate::{moderate_truth, simulate};
-use msd_century::model::{gradcheck, Params};
+use msd_century::model::{gradcheck, gradcheck_at, loss_and_gradient, Params};
 
 #[test]
 fn gradcheck_passes_on_all_91_parameters() {
@@ -40,10 +38,11 @@ fn closed_form_case_at_zero() {
         x: Matrix::from_vec(2, 1, vec![1.0, -2.0]),
         targets: vec![1.0, 0.0],
     };
-    let tot = loss_gradient(&Params::zeros(1), &data, Rows::All);
-    assert_eq!(tot.mean_gradient(), vec![-0.75, 0.0]);
-    assert!((tot.mean_loss() - std::f64::consts::LN_2).abs() < 1e-16);
-    assert_eq!(tot.correct, 1); // y = 0.5 counts as class 1: right for row 1, wrong for row 2.
+    let (eval, gradient) = loss_and_gradient(&Params::zeros(1), &data);
+    assert_eq!(gradient, vec![-0.75, 0.0]);
+    assert!((eval.loss - std::f64::consts::LN_2).abs() < 1e-16);
+    // y = 0.5 counts as class 1: right for row 1, wrong for row 2.
+    assert_eq!(eval.accuracy, 0.5);
 }
 
 /// The same rows at w = ln 3, b = 0: row 1 has z = ln 3, y = 3/4; row 2 has z = -2 ln 3, y = 1/10.
@@ -59,11 +58,10 @@ fn closed_form_case_away_from_zero() {
         weights: vec![3f64.ln()],
         bias: 0.0,
     };
-    let tot = loss_gradient(&p, &data, Rows::All);
-    let g = tot.mean_gradient();
+    let (eval, g) = loss_and_gradient(&p, &data);
     assert!((g[0] + 0.225).abs() < 1e-15, "{g:?}");
     assert!((g[1] + 0.075).abs() < 1e-15, "{g:?}");
     let expected = ((4.0f64 / 3.0).ln() + (10.0f64 / 9.0).ln()) / 2.0;
-    assert!((tot.mean_loss() - expected).abs() < 1e-15);
-    assert_eq!(tot.correct, 2);
+    assert!((eval.loss - expected).abs() < 1e-15);
+    assert_eq!(eval.accuracy, 1.0);
 }

@@ -8,7 +8,6 @@ use msd_century::data::Dataset;
 use msd_century::model::logistic::{logit, sigmoid};
 use msd_century::model::simulate::{moderate_truth, simulate};
 use msd_century::model::{evaluate, Params};
-use msd_century::train::{fit_newton, NewtonConfig};
 use std::path::Path;
 
 struct Reference {
@@ -122,14 +121,7 @@ fn newton_matches_scikit_learn_without_penalty_and_with_c_1() {
         (strong_l2, "l2 = 0.01"),
     ];
     for ((l2, label), reference) in cases.into_iter().zip(&references) {
-        let fit = fit_newton(
-            &data,
-            &NewtonConfig {
-                l2,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let fit = common::newton(&data, l2).unwrap();
         compare(&data, &fit.params, reference, label);
     }
 }

@@ -7,7 +7,8 @@ use crate::common;
 use msd_century::data::{load_splits, DataOptions, DataSource, SplitOptions};
 use msd_century::experiments::{grid, RunStatus, StudyConfig};
 use msd_century::model::Params;
-use msd_century::train::{train_sgd, SgdConfig};
+use msd_century::train::SgdSettings;
+use msd_century::Silent;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -225,9 +226,8 @@ fn small_splits() -> msd_century::data::Splits {
         },
         split: SplitOptions::default(),
         use_cache: false,
-        progress: false,
     };
-    load_splits(&options).expect("synthetic splits").1
+    load_splits(&options, &Silent).expect("synthetic splits").1
 }
 
 #[test]
@@ -237,7 +237,7 @@ fn grid_cells_train_with_their_own_batch_size_from_fresh_copies_of_one_init() {
     config.grid.iterations = 40;
     config.grid.batch_sizes = vec![1, 64, 1024];
     config.grid.learning_rates = vec![0.1, 0.5];
-    let result = grid::run(&config, &splits.train, &splits.val, &|_| {}).expect("grid");
+    let result = grid::run(&config, &splits.train, &splits.val, &Silent, &|_| {}).expect("grid");
     assert_eq!(result.cells.len(), 6);
 
     let init = Params::init(splits.train.x.cols(), config.grid_init());
@@ -256,15 +256,19 @@ fn grid_cells_train_with_their_own_batch_size_from_fresh_copies_of_one_init() {
         // The same run made here by hand, from a fresh copy of the init with this batch size,
         // gives the same history bit for bit: the cell used its batch size and did not start
         // from parameters left over by another cell.
-        let sgd = SgdConfig {
+        let sgd = SgdSettings {
             learning_rate: lr,
             batch_size: b,
             iterations: 40,
             eval_every: config.eval_every,
             l2: 0.0,
             seed: config.shuffle_seed(b),
-        };
-        let alone = train_sgd(&splits.train, &splits.val, init.clone(), &sgd).expect("sgd");
+        }
+        .check()
+        .expect("settings");
+        let alone = sgd
+            .fit(&splits.train, &splits.val, init.clone())
+            .expect("sgd");
         assert_eq!(cell.history, alone.history, "cell lr {lr} batch {b}");
         assert_eq!(cell.final_params.as_ref(), Some(&alone.params));
     }

@@ -337,10 +337,9 @@ fn written_text_parses_back_to_exactly_the_generated_values() {
 #[test]
 fn the_exact_optimum_is_about_as_accurate_as_on_the_real_data() {
     use msd_century::model::evaluate;
-    use msd_century::train::{fit_newton, NewtonConfig};
 
     let splits = split(full_seed1(), &SplitOptions::default()).expect("split");
-    let fit = fit_newton(&splits.train, &NewtonConfig::default()).expect("optimum");
+    let fit = common::newton(&splits.train, 0.0).expect("optimum");
     assert!(
         fit.gradient_max_norm <= 1e-8,
         "not converged: {}",

@@ -3,11 +3,21 @@
 use msd_century::data::Dataset;
 use msd_century::model::simulate::{moderate_truth, simulate};
 use msd_century::model::{Init, Params};
-use msd_century::train::{train_sgd, SgdConfig};
-use msd_century::Error;
+use msd_century::train::{SgdFit, SgdSettings as SgdConfig};
+use msd_century::{Error, Setting};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+
+/// Checks `c` and trains from `init`: the library's path for one run.
+fn train_sgd(
+    train: &Dataset,
+    val: &Dataset,
+    init: Params,
+    c: &SgdConfig,
+) -> msd_century::Result<SgdFit> {
+    c.clone().check()?.fit(train, val, init)
+}
 
 fn config(lr: f64, batch: usize, iters: usize) -> SgdConfig {
     SgdConfig {
@@ -139,91 +149,97 @@ fn an_empty_validation_set_records_nothing() {
 }
 
 #[test]
-fn invalid_settings_are_config_errors() {
+fn invalid_settings_are_errors_naming_the_setting() {
     let train = simulate(100, &moderate_truth(3, 0.0), 6);
     let val = Dataset::default();
     let base = config(0.1, 10, 10);
-    let cases: Vec<(SgdConfig, &str)> = vec![
+    let cases: Vec<(SgdConfig, Setting)> = vec![
         (
             SgdConfig {
                 batch_size: 0,
                 ..base.clone()
             },
-            "--batch-size",
+            Setting::BatchSize,
         ),
         (
             SgdConfig {
                 batch_size: 101,
                 ..base.clone()
             },
-            "--batch-size",
+            Setting::BatchSize,
         ),
         (
             SgdConfig {
                 learning_rate: 0.0,
                 ..base.clone()
             },
-            "--lr",
+            Setting::LearningRate,
         ),
         (
             SgdConfig {
                 learning_rate: -1.0,
                 ..base.clone()
             },
-            "--lr",
+            Setting::LearningRate,
         ),
         (
             SgdConfig {
                 learning_rate: f64::NAN,
                 ..base.clone()
             },
-            "--lr",
+            Setting::LearningRate,
         ),
         (
             SgdConfig {
                 learning_rate: f64::INFINITY,
                 ..base.clone()
             },
-            "--lr",
+            Setting::LearningRate,
         ),
         (
             SgdConfig {
                 iterations: 0,
                 ..base.clone()
             },
-            "--iters",
+            Setting::Iterations,
         ),
         (
             SgdConfig {
                 eval_every: 0,
                 ..base.clone()
             },
-            "--eval-every",
+            Setting::EvalEvery,
         ),
         (
             SgdConfig {
                 l2: -1e-3,
                 ..base.clone()
             },
-            "--l2",
+            Setting::L2,
         ),
         (
             SgdConfig {
                 l2: f64::NAN,
                 ..base.clone()
             },
-            "--l2",
+            Setting::L2,
         ),
     ];
-    for (c, flag) in cases {
+    for (c, expected) in cases {
         match train_sgd(&train, &val, Params::zeros(3), &c) {
-            Err(Error::Config(m)) => assert!(m.contains(flag), "{m}"),
+            Err(Error::InvalidSetting { setting, .. }) => assert_eq!(setting, expected, "{c:?}"),
+            Err(Error::BatchTooLarge { batch_size, .. }) => {
+                assert_eq!((expected, batch_size), (Setting::BatchSize, c.batch_size))
+            }
             other => panic!("{c:?}: {other:?}"),
         }
     }
     assert!(matches!(
         train_sgd(&train, &val, Params::zeros(4), &base),
-        Err(Error::Config(_))
+        Err(Error::ShapeMismatch {
+            weights: 4,
+            features: 3
+        })
     ));
     assert!(train_sgd(
         &train,

@@ -1,12 +1,12 @@
 //! Newton against the library and against first principles; the separable case.
 
+use crate::common;
 use msd_century::data::{Dataset, Matrix};
-use msd_century::model::kernel::{loss_gradient, Rows};
 use msd_century::model::logistic::l2_penalty;
 use msd_century::model::simulate::{moderate_truth, simulate};
-use msd_century::model::{evaluate, Params};
-use msd_century::train::{fit_library, fit_newton, NewtonConfig};
-use msd_century::Error;
+use msd_century::model::{evaluate, loss_and_gradient, Params};
+use msd_century::train::{LibrarySettings, NewtonSettings};
+use msd_century::{Error, Setting};
 
 fn objective(p: &Params, data: &Dataset, l2: f64) -> f64 {
     evaluate(p, data).loss + l2_penalty(&p.weights, l2)
@@ -16,19 +16,11 @@ fn objective(p: &Params, data: &Dataset, l2: f64) -> f64 {
 fn newton_reaches_a_zero_gradient_and_beats_perturbations() {
     let data = simulate(20_000, &moderate_truth(10, -0.5), 1);
     for l2 in [0.0, 1e-3] {
-        let fit = fit_newton(
-            &data,
-            &NewtonConfig {
-                l2,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let fit = common::newton(&data, l2).unwrap();
         assert!(fit.gradient_max_norm <= 1e-8, "{fit:?}");
         assert!(fit.iterations >= 3 && fit.iterations < 30, "{fit:?}");
         // The gradient recomputed independently of the solver.
-        let tot = loss_gradient(&fit.params, &data, Rows::All);
-        let g = tot.mean_gradient();
+        let (_, g) = loss_and_gradient(&fit.params, &data);
         for (j, gj) in g.iter().enumerate() {
             let reg = if j < 10 {
                 l2 * fit.params.weights[j]
@@ -54,14 +46,14 @@ fn newton_reaches_a_zero_gradient_and_beats_perturbations() {
 fn newton_recovers_the_generating_model_on_many_rows() {
     let truth = moderate_truth(5, 0.7);
     let data = simulate(200_000, &truth, 2);
-    let fit = fit_newton(&data, &NewtonConfig::default()).unwrap();
+    let fit = common::newton(&data, 0.0).unwrap();
     for (a, b) in fit.params.to_vec().iter().zip(truth.to_vec()) {
         assert!((a - b).abs() < 0.03, "{a} vs {b}");
     }
 }
 
 #[test]
-fn separable_data_without_l2_is_a_solver_error_that_suggests_l2() {
+fn separable_data_without_l2_is_a_separable_error() {
     // t = 1 exactly when x > 0: separable.
     let x: Vec<f64> = (0..200).map(|i| (i as f64 - 99.5) / 50.0).collect();
     let targets = x.iter().map(|&v| (v > 0.0) as u8 as f64).collect();
@@ -69,40 +61,49 @@ fn separable_data_without_l2_is_a_solver_error_that_suggests_l2() {
         x: Matrix::from_vec(200, 1, x),
         targets,
     };
-    let err = fit_newton(&data, &NewtonConfig::default()).unwrap_err();
-    assert!(matches!(err, Error::Solver(_)), "{err}");
-    assert!(err.to_string().contains("--l2"), "{err}");
+    let err = common::newton(&data, 0.0).unwrap_err();
+    assert!(matches!(err, Error::Separable { .. }), "{err}");
     // With L2 there is a finite optimum.
-    let fit = fit_newton(
-        &data,
-        &NewtonConfig {
-            l2: 1e-3,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let fit = common::newton(&data, 1e-3).unwrap();
     assert!(fit.gradient_max_norm <= 1e-8);
-    // A single class is separable too.
+    // A single class is called that, by both solvers, with or without L2.
     let one = Dataset {
         x: Matrix::from_vec(3, 1, vec![1.0, 2.0, 3.0]),
         targets: vec![1.0; 3],
     };
-    assert!(matches!(
-        fit_newton(&one, &NewtonConfig::default()),
-        Err(Error::Solver(_))
-    ));
+    for l2 in [0.0, 1e-3] {
+        assert!(matches!(
+            common::newton(&one, l2),
+            Err(Error::OneClass { rows: 3, class: 1 })
+        ));
+        assert!(matches!(
+            common::library(&one, l2),
+            Err(Error::OneClass { rows: 3, class: 1 })
+        ));
+    }
 }
 
 #[test]
-fn invalid_l2_is_a_config_error() {
-    let data = simulate(100, &moderate_truth(2, 0.0), 3);
+fn invalid_l2_is_refused_when_the_settings_are_checked() {
     for l2 in [-1.0, f64::NAN, f64::INFINITY] {
-        let cfg = NewtonConfig {
+        let newton = NewtonSettings {
             l2,
             ..Default::default()
-        };
-        assert!(matches!(fit_newton(&data, &cfg), Err(Error::Config(_))));
-        assert!(matches!(fit_library(&data, l2), Err(Error::Config(_))));
+        }
+        .check();
+        let library = LibrarySettings { l2: Some(l2) }.check();
+        for err in [newton.err(), library.err()] {
+            assert!(
+                matches!(
+                    err,
+                    Some(Error::InvalidSetting {
+                        setting: Setting::L2,
+                        ..
+                    })
+                ),
+                "{err:?}"
+            );
+        }
     }
 }
 
@@ -111,15 +112,8 @@ fn library_reaches_the_newton_optimum_at_the_same_l2() {
     let data = simulate(30_000, &moderate_truth(20, -0.3), 4);
     let n = data.len() as f64;
     for l2 in [1.0 / n, 1e-2] {
-        let newton = fit_newton(
-            &data,
-            &NewtonConfig {
-                l2,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let lib = fit_library(&data, l2).unwrap();
+        let newton = common::newton(&data, l2).unwrap();
+        let lib = common::library(&data, l2).unwrap();
         let (fn_, fl) = (
             objective(&newton.params, &data, l2),
             objective(&lib.params, &data, l2),
@@ -139,15 +133,8 @@ fn library_probabilities_mean_the_positive_class_when_it_is_the_minority() {
     let data = simulate(20_000, &moderate_truth(6, -2.5), 5);
     let share = data.positive_share();
     assert!(share < 0.3, "positive share {share}");
-    let lib = fit_library(&data, 1e-4).unwrap();
-    let newton = fit_newton(
-        &data,
-        &NewtonConfig {
-            l2: 1e-4,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let lib = common::library(&data, 1e-4).unwrap();
+    let newton = common::newton(&data, 1e-4).unwrap();
     assert!(lib.params.bias < -1.0, "bias {}", lib.params.bias);
     for (a, b) in lib.params.to_vec().iter().zip(newton.params.to_vec()) {
         assert!((a - b).abs() < 1e-3, "{a} vs {b}");
