@@ -3,7 +3,7 @@
 //!
 //! Seeds: every random choice is seeded from the study seed (`--seed`) and a fixed label, never
 //! from a thread or from the order in which runs finish, so the study is identical on any number
-//! of threads. The shuffles of an SGD run are seeded by its batch size alone ([`shuffle_seed`]):
+//! of threads. The shuffles of an SGD run are seeded by its batch size alone ([`StudyConfig::shuffle_seed`]):
 //! runs with the same batch size see the same sequence of batches (common random numbers), so
 //! the comparison between learning rates, and between initializations in the Monte Carlo study,
 //! is not blurred by shuffle noise.

@@ -1,6 +1,6 @@
 //! The HTML report: one self-contained file (inline SVG and CSS, no script, no network; its
 //! Content-Security-Policy forbids any fetch), rendered from the template `report.html` with a
-//! context of one serde value per section (see [`sections`]).
+//! context of one serde value per section (see `sections.rs`).
 //!
 //! What the engine is set up to guarantee:
 //! - every value prints HTML-escaped; markup is only what the code marks as such (the inline
