@@ -1,10 +1,10 @@
 //! `exp(x)` for `x <= 0`: the `exp(-|z|)` from which the kernels get every probability and loss.
 //!
-//! Our own, in plain multiplies, adds and integer steps, so that the AVX2 build computes four rows
-//! at once with exactly the same operations and gives the same bits as the scalar one (a library
-//! `exp` is one call per row and cannot be vectorized that way). Method: `x = n·ln 2 + r` with
+//! Our own, in fused multiply-adds, adds and integer steps, so that the vector builds compute four
+//! rows at once with exactly the same operations and give the same bits as the scalar one (a
+//! library `exp` is one call per row and cannot be vectorized that way). Method: `x = n·ln 2 + r` with
 //! `n` the nearest integer to `x / ln 2` and `|r| <= ln 2 / 2` (Cody and Waite: `ln 2` split in
-//! two parts so that `n·ln2_hi` is exact), `exp(r)` by its Taylor series to `r^13/13!` (the first
+//! two parts so that `n·ln2_hi` is exact), `exp(r)` by its Taylor series to `r^13/13!` in Horner's form (the first
 //! term left out is below 1e-17 relative), then `2^n` applied as two exact powers of two, so that
 //! results below the normal range round once, as subnormals should. Within 1 ulp of the correctly
 //! rounded value over the whole range (tested against the standard library).
@@ -38,14 +38,14 @@ const TAYLOR: [f64; 12] = [
 #[inline(always)]
 pub fn exp_neg(x: f64) -> f64 {
     let x = if CLAMP > x { CLAMP } else { x };
-    let t = x * LOG2_E + ROUND;
+    let t = x.mul_add(LOG2_E, ROUND);
     let n = t - ROUND;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
+    let r = (-n).mul_add(LN2_LO, (-n).mul_add(LN2_HI, x));
     let mut p = TAYLOR[0];
     for c in &TAYLOR[1..] {
-        p = p * r + c;
+        p = p.mul_add(r, *c);
     }
-    p = (p * r + 1.0) * r + 1.0;
+    p = p.mul_add(r, 1.0).mul_add(r, 1.0);
     let (s1, s2) = split_power((t.to_bits() as i64).wrapping_sub(ROUND.to_bits() as i64));
     p * f64::from_bits(s1 as u64) * f64::from_bits(s2 as u64)
 }
@@ -64,7 +64,7 @@ fn split_power(n: i64) -> (i64, i64) {
 /// the processor's arithmetic units busy where one chain would leave them waiting on its own
 /// results. The same operations lane by lane as [`exp_neg`], so the same bits.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 #[inline]
 pub fn exp_neg_m256n<const N: usize>(
     x: [std::arch::x86_64::__m256d; N],
@@ -77,25 +77,19 @@ pub fn exp_neg_m256n<const N: usize>(
     for k in 0..N {
         // `max(CLAMP, x)` returns `x` when either is NaN, like the scalar comparison.
         let x = _mm256_max_pd(set(CLAMP), x[k]);
-        t[k] = _mm256_add_pd(_mm256_mul_pd(x, set(LOG2_E)), round);
+        t[k] = _mm256_fmadd_pd(x, set(LOG2_E), round);
         let n = _mm256_sub_pd(t[k], round);
-        r[k] = _mm256_sub_pd(
-            _mm256_sub_pd(x, _mm256_mul_pd(n, set(LN2_HI))),
-            _mm256_mul_pd(n, set(LN2_LO)),
-        );
+        r[k] = _mm256_fnmadd_pd(n, set(LN2_LO), _mm256_fnmadd_pd(n, set(LN2_HI), x));
     }
     let mut p = [set(TAYLOR[0]); N];
     for c in &TAYLOR[1..] {
         let c = set(*c);
         for k in 0..N {
-            p[k] = _mm256_add_pd(_mm256_mul_pd(p[k], r[k]), c);
+            p[k] = _mm256_fmadd_pd(p[k], r[k], c);
         }
     }
     for k in 0..N {
-        p[k] = _mm256_add_pd(
-            _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(p[k], r[k]), one), r[k]),
-            one,
-        );
+        p[k] = _mm256_fmadd_pd(_mm256_fmadd_pd(p[k], r[k], one), r[k], one);
     }
     let exponent = |k: __m256i| {
         _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_add_epi64(
@@ -155,7 +149,7 @@ mod tests {
 
     /// [`exp_neg_m256n`] of one register of four values.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     fn exp_neg_avx2(x: [f64; 4]) -> [f64; 4] {
         use crate::engine::avx2::{load, store};
         store(exp_neg_m256n([load(&x)])[0])
@@ -164,7 +158,7 @@ mod tests {
     #[test]
     fn avx2_gives_the_bits_of_the_scalar_version() {
         #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
+        if crate::engine::simd::has_avx2() {
             let mut xs = sweep();
             xs.push(f64::NAN);
             while !xs.len().is_multiple_of(4) {

@@ -59,8 +59,10 @@ pub fn predict_class(y: f64) -> f64 {
     }
 }
 
-/// The logit `w·x + b`, summed in 8 independent lanes so the compiler can vectorize it (and the
-/// result, which depends on that fixed order, is the same on every run and thread count).
+/// The logit `w·x + b`, summed in 8 independent lanes of fused multiply-adds (lane `k` takes the
+/// features `i ≡ k (mod 8)`), the lanes combined in a fixed order, then the features past the
+/// last multiple of 8, then the bias: the order every build of the row loop keeps, so the result
+/// is the same in each, on every run and thread count.
 #[inline(always)]
 pub fn logit(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
     debug_assert_eq!(weights.len(), x.len());
@@ -70,12 +72,18 @@ pub fn logit(weights: &[f64], bias: f64, x: &[f64]) -> f64 {
     let (wr, xr) = (wc.remainder(), xc.remainder());
     for (w8, x8) in wc.zip(xc) {
         for k in 0..8 {
-            acc[k] += w8[k] * x8[k];
+            acc[k] = w8[k].mul_add(x8[k], acc[k]);
         }
     }
     let mut tail = 0.0;
     for (w, v) in wr.iter().zip(xr) {
-        tail += w * v;
+        tail = w.mul_add(*v, tail);
     }
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail + bias
+    lane_sum(acc) + tail + bias
+}
+
+/// The 8 lanes of a logit combined: `((l0+l4) + (l1+l5)) + ((l2+l6) + (l3+l7))`.
+#[inline(always)]
+pub fn lane_sum(l: [f64; 8]) -> f64 {
+    ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
 }

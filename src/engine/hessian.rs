@@ -110,8 +110,8 @@ fn chunk_body(
                     let x8 = &xr[jb..jb + 8];
                     let (a0, a1) = (vr[ib], vr[ib + 1]);
                     for k in 0..8 {
-                        acc[0][k] += a0 * x8[k];
-                        acc[1][k] += a1 * x8[k];
+                        acc[0][k] = a0.mul_add(x8[k], acc[0][k]);
+                        acc[1][k] = a1.mul_add(x8[k], acc[1][k]);
                     }
                 }
                 for (a, row) in acc.iter().enumerate() {
@@ -130,7 +130,7 @@ fn chunk_body(
 mod tests {
     use super::*;
     use crate::engine::lanes::Portable;
-    use crate::engine::simd::{has_avx2, run_avx2};
+    use crate::engine::simd::{has_avx2, has_avx512, run_avx2, run_avx512};
 
     /// `n` rows of `d` features, weights and targets from simple deterministic formulas.
     fn data(n: usize, d: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
@@ -143,7 +143,7 @@ mod tests {
     }
 
     #[test]
-    fn avx2_and_portable_chunks_agree_bit_for_bit() {
+    fn every_build_gives_the_bits_of_the_portable_one() {
         if !has_avx2() {
             return;
         }
@@ -164,10 +164,14 @@ mod tests {
             p: 16,
         };
         let portable = chunk().run::<Portable>();
-        // SAFETY: the processor has AVX2.
+        // SAFETY: the processor has AVX2 and FMA.
         let avx2 = unsafe { run_avx2(chunk()) };
         assert!(portable.iter().any(|&v| v != 0.0));
         assert_eq!(portable, avx2);
+        if has_avx512() {
+            // SAFETY: the processor has AVX-512.
+            assert_eq!(portable, unsafe { run_avx512(chunk()) });
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `log(1 + e)` for `e` in `[0, 1]`: the `log1p(exp(-|z|))` of every row's loss.
 //!
-//! Our own for the same reason as [`super::exp`]: plain operations, so that the AVX2 build does
-//! four rows at once with the bits of the scalar one. The method is fdlibm's `log1p` restricted to
+//! Our own for the same reason as [`super::exp`]: plain and fused operations, so that the vector
+//! builds do four rows at once with the bits of the scalar one. The method is fdlibm's `log1p` restricted to
 //! this range, without branches: `u = 1 + e` rounded, with its rounding error `c` kept; `u = 2^k·m`
 //! with `k` 0 or 1 and `m` in `[√2/2, √2)`; `f = m - 1`, `s = f / (2 + f)`, and
 //! `log(1 + f) = f - f²/2 + s·(f²/2 + R(s²))` with fdlibm's polynomial `R` (error below 2^-58.45).
@@ -30,25 +30,26 @@ pub fn log1p_unit(e: f64) -> f64 {
     let (m, k) = if u >= SQRT_2 {
         (u * 0.5, 1.0)
     } else {
-        (u, 0.0)
+        (u, 0.0f64)
     };
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;
     let mut r = LG[0];
     for g in &LG[1..] {
-        r = r * z + g;
+        r = r.mul_add(z, *g);
     }
     let r = r * z;
     let hfsq = 0.5 * f * f;
-    k * LN2_HI - ((hfsq - (s * (hfsq + r) + (k * LN2_LO + c))) - f)
+    let inner = s.mul_add(hfsq + r, k.mul_add(LN2_LO, c));
+    k * LN2_HI - ((hfsq - inner) - f)
 }
 
 /// [`log1p_unit`] of `N` registers of four values, each step done for all of them before the next,
 /// so that `N` independent chains of dependent operations overlap (see `exp_neg_m256n`). The same
 /// operations lane by lane as [`log1p_unit`], so the same bits.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 #[inline]
 pub fn log1p_unit_m256n<const N: usize>(
     e: [std::arch::x86_64::__m256d; N],
@@ -71,16 +72,17 @@ pub fn log1p_unit_m256n<const N: usize>(
     for g in &LG[1..] {
         let g = set(*g);
         for j in 0..N {
-            r[j] = _mm256_add_pd(_mm256_mul_pd(r[j], z[j]), g);
+            r[j] = _mm256_fmadd_pd(r[j], z[j], g);
         }
     }
     let mut out = [one; N];
     for j in 0..N {
         let r = _mm256_mul_pd(r[j], z[j]);
         let hfsq = _mm256_mul_pd(_mm256_mul_pd(set(0.5), f[j]), f[j]);
-        let inner = _mm256_add_pd(
-            _mm256_mul_pd(s[j], _mm256_add_pd(hfsq, r)),
-            _mm256_add_pd(_mm256_mul_pd(k[j], set(LN2_LO)), c[j]),
+        let inner = _mm256_fmadd_pd(
+            s[j],
+            _mm256_add_pd(hfsq, r),
+            _mm256_fmadd_pd(k[j], set(LN2_LO), c[j]),
         );
         out[j] = _mm256_sub_pd(
             _mm256_mul_pd(k[j], set(LN2_HI)),
@@ -121,7 +123,7 @@ mod tests {
 
     /// [`log1p_unit_m256n`] of one register of four values.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     fn log1p_unit_avx2(e: [f64; 4]) -> [f64; 4] {
         use crate::engine::avx2::{load, store};
         store(log1p_unit_m256n([load(&e)])[0])
@@ -130,7 +132,7 @@ mod tests {
     #[test]
     fn avx2_gives_the_bits_of_the_scalar_version() {
         #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
+        if crate::engine::simd::has_avx2() {
             let mut es = sweep();
             es.push(f64::NAN);
             while !es.len().is_multiple_of(4) {

@@ -7,8 +7,9 @@
 //! - [`hessian`]: the Hessian sum of the Newton solver, in register tiles.
 //! - [`chunked`]: the deterministic parallel sum that every pass, the Hessian and the
 //!   standardization statistics use: same bits on any number of threads.
-//! - [`simd`]: one computation, a build per instruction set (portable, AVX2), the same bits in
-//!   each; [`lanes`], [`row_stats`], [`exp`], [`log1p`], [`accumulate`], [`avx2`]: its pieces.
+//! - [`simd`]: one computation, a build per instruction set (portable, AVX2, AVX-512), the same
+//!   bits in each; [`lanes`] defines the operations, [`avx2`] and [`avx512`] build them;
+//!   [`row_stats`], [`exp`], [`log1p`], [`accumulate`]: the pieces.
 //! - [`formulas`]: the formulas of one row, shared with the public math.
 //! - [`memory`]: huge pages and parallel first touch for large buffers; [`prefetch`] for rows
 //!   read out of order.
@@ -21,6 +22,8 @@
 pub mod accumulate;
 #[cfg(target_arch = "x86_64")]
 pub mod avx2;
+#[cfg(target_arch = "x86_64")]
+pub mod avx512;
 pub mod chunked;
 pub mod exp;
 pub mod formulas;

@@ -3,10 +3,9 @@
 //! grid cells of one batch size) cost one pass over the data instead of one each.
 //!
 //! Every model's sums are formed by exactly the same operations in the same order whatever the
-//! other models are (same groups of four rows, same order), so each result has the same bits as
-//! that model alone.
+//! other models are (the definitions of [`super::lanes`], rows in order), so each result has the
+//! same bits as that model alone, and in every build.
 
-use super::accumulate::{add_row, add_rows4, add_rows4_pair};
 use super::lanes::Lanes;
 use super::prefetch::{prefetch_row, LOOKAHEAD};
 use super::row_stats::{row_stats, Rows4};
@@ -23,28 +22,29 @@ pub enum ChunkRows<'a> {
     Picked(&'a [usize]),
 }
 
-/// Running sums of one model over one chunk.
+/// Running sums of one model over one chunk, but the gradient's (kept apart, so that a build
+/// takes the gradient sums of several models at once).
+#[derive(Default)]
 struct Acc {
-    grad: Vec<f64>,
+    /// `Σ (y - t)`, rows in order.
     gb: f64,
     loss: f64,
     correct: usize,
 }
 
 impl Acc {
-    /// Four rows' statistics added in, the losses one by one in row order.
+    /// Four rows' statistics added in, one row after the other.
     #[inline(always)]
-    fn add4(&mut self, rows: &Rows4) {
+    fn add4<const GRAD: bool>(&mut self, rows: &Rows4) {
         for l in rows.loss {
             self.loss += l;
         }
         self.correct += rows.correct;
-    }
-
-    /// Four rows' residuals added into the bias sum.
-    #[inline(always)]
-    fn add_bias4(&mut self, [r0, r1, r2, r3]: [f64; 4]) {
-        self.gb += (r0 + r1) + (r2 + r3);
+        if GRAD {
+            for r in rows.residual {
+                self.gb += r;
+            }
+        }
     }
 }
 
@@ -75,14 +75,10 @@ fn chunk<const GRAD: bool, const LOSS: bool, L: Lanes>(
     rows: ChunkRows,
 ) -> Vec<Totals> {
     let d = data.cols;
-    let mut accs: Vec<Acc> = models
+    let mut accs: Vec<Acc> = models.iter().map(|_| Acc::default()).collect();
+    let mut grads: Vec<Vec<f64>> = models
         .iter()
-        .map(|_| Acc {
-            grad: if GRAD { vec![0.0; d] } else { Vec::new() },
-            gb: 0.0,
-            loss: 0.0,
-            correct: 0,
-        })
+        .map(|_| if GRAD { vec![0.0; d] } else { Vec::new() })
         .collect();
     let n = match rows {
         ChunkRows::Range(range) => {
@@ -91,6 +87,7 @@ fn chunk<const GRAD: bool, const LOSS: bool, L: Lanes>(
             add_rows::<GRAD, LOSS, L>(
                 models,
                 &mut accs,
+                &mut grads,
                 t.len(),
                 |i| &x[i * d..(i + 1) * d],
                 |i| t[i],
@@ -114,6 +111,7 @@ fn chunk<const GRAD: bool, const LOSS: bool, L: Lanes>(
             add_rows::<GRAD, LOSS, L>(
                 models,
                 &mut accs,
+                &mut grads,
                 idx.len(),
                 row,
                 |i| data.targets[idx[i]],
@@ -123,15 +121,16 @@ fn chunk<const GRAD: bool, const LOSS: bool, L: Lanes>(
         }
     };
     accs.into_iter()
-        .map(|mut acc| {
+        .zip(grads)
+        .map(|(acc, mut grad_sum)| {
             if GRAD {
-                acc.grad.push(acc.gb);
+                grad_sum.push(acc.gb);
             }
             Totals {
                 n,
                 loss_sum: acc.loss,
                 correct: acc.correct,
-                grad_sum: acc.grad,
+                grad_sum,
             }
         })
         .collect()
@@ -139,13 +138,14 @@ fn chunk<const GRAD: bool, const LOSS: bool, L: Lanes>(
 
 /// Adds rows `0..n` (features `row(i)`, target `target(i)`) into every model's sums; `ahead(i)`
 /// is called as row `i` starts a group, to ask memory for the rows after it.
-/// Rows go in groups of 4 so that the gradient sums are loaded and stored once per 4 rows
-/// (`g += (r0·x0 + r1·x1) + (r2·x2 + r3·x3)`) instead of once per row; the rows that do not fill
-/// a last group go one by one.
+/// Rows go in groups of 4 so that each model's gradient sums are loaded and stored once per 4
+/// rows instead of once per row, and models in tiles of the build's width; the rows that do not
+/// fill a last group go one by one.
 #[inline(always)]
 fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
     models: &[Linear],
     accs: &mut [Acc],
+    grads: &mut [Vec<f64>],
     n: usize,
     row: impl Fn(usize) -> &'a [f64],
     target: impl Fn(usize) -> f64,
@@ -157,59 +157,40 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
     for g in (0..full).step_by(4) {
         let x = [row(g), row(g + 1), row(g + 2), row(g + 3)];
         let t = [target(g), target(g + 1), target(g + 2), target(g + 3)];
-        // The logits, models two at a time: each row's features, once loaded, serve both.
-        // Memory is asked for the rows ahead one row per pair of models, not in one burst.
+        // The logits, a tile of models at a time: each row's features, once loaded, serve the
+        // tile. Memory is asked for the rows ahead one row per tile, not in one burst.
         let mut asked = 0;
-        for (p, z) in models.chunks_exact(2).zip(z.chunks_exact_mut(2)) {
+        for (tile, z) in models.chunks(L::TILE).zip(z.chunks_mut(L::TILE)) {
             if asked < 4 {
                 ahead(g + asked);
                 asked += 1;
             }
-            [z[0], z[1]] = L::logit4_pair([p[0].weights, p[1].weights], [p[0].bias, p[1].bias], x);
+            L::logits4(tile, x, z);
         }
         for k in asked..4 {
             ahead(g + k);
-        }
-        let odd = models.len() / 2 * 2;
-        for (p, z) in models[odd..].iter().zip(&mut z[odd..]) {
-            *z = L::logit4(p.weights, p.bias, x);
         }
         // The statistics of every model next to each other: their long chains of dependent
         // operations (exponential, division, logarithm) are independent of each other, so the
         // processor overlaps them.
         L::rows4_each::<LOSS>(&z, t, &mut stats);
         for (s, acc) in stats.iter().zip(accs.iter_mut()) {
-            acc.add4(s);
+            acc.add4::<GRAD>(s);
         }
         if GRAD {
-            for (s, pair) in stats.chunks_exact(2).zip(accs.chunks_exact_mut(2)) {
-                let [acc_a, acc_b] = pair else {
-                    unreachable!("chunks of two")
-                };
-                add_rows4_pair(
-                    &mut acc_a.grad,
-                    &mut acc_b.grad,
-                    s[0].residual,
-                    s[1].residual,
-                    x,
-                );
-                acc_a.add_bias4(s[0].residual);
-                acc_b.add_bias4(s[1].residual);
-            }
-            for (s, acc) in stats[odd..].iter().zip(&mut accs[odd..]) {
-                add_rows4(&mut acc.grad, s.residual, x);
-                acc.add_bias4(s.residual);
+            for (g, s) in grads.chunks_mut(L::TILE).zip(stats.chunks(L::TILE)) {
+                L::gradient4(g, s, x);
             }
         }
     }
-    for (p, acc) in models.iter().zip(accs.iter_mut()) {
+    for ((p, acc), grad) in models.iter().zip(accs.iter_mut()).zip(grads.iter_mut()) {
         for i in full..n {
             let z = L::logit(p.weights, p.bias, row(i));
             let (loss, r, right) = row_stats::<LOSS>(z, target(i));
             acc.loss += loss;
             acc.correct += usize::from(right);
             if GRAD {
-                add_row(&mut acc.grad, r, row(i));
+                L::gradient1(grad, r, row(i));
                 acc.gb += r;
             }
         }
@@ -220,12 +201,12 @@ fn add_rows<'a, const GRAD: bool, const LOSS: bool, L: Lanes>(
 mod tests {
     use super::*;
     use crate::engine::lanes::Portable;
-    use crate::engine::simd::{has_avx2, run_avx2};
+    use crate::engine::simd::{has_avx2, has_avx512, run_avx2, run_avx512};
 
-    /// The AVX2 build and the portable build of a chunk give the same bits, for consecutive rows
-    /// and for picked rows (with a tail that does not fill a group of four).
+    /// The AVX-512, AVX2 and portable builds of a chunk give the same bits, for consecutive rows
+    /// and for picked rows (with a tail that does not fill a group of four), in all three passes.
     #[test]
-    fn avx2_and_portable_chunks_agree_bit_for_bit() {
+    fn every_build_gives_the_bits_of_the_portable_one() {
         if !has_avx2() {
             return;
         }
@@ -257,20 +238,33 @@ mod tests {
             .collect();
         let picked: Vec<usize> = (0..n).rev().step_by(3).collect();
         for rows in [ChunkRows::Range(0..n), ChunkRows::Picked(&picked)] {
-            let portable = Chunk::<true, true> {
-                models: &models,
-                table,
-                rows: rows.clone(),
+            for count in 1..=7 {
+                let models = &models[..count];
+                let chunk = || Chunk::<true, true> {
+                    models,
+                    table,
+                    rows: rows.clone(),
+                };
+                let portable = chunk().run::<Portable>();
+                // SAFETY: the processor has AVX2 and FMA.
+                assert_eq!(portable, unsafe { run_avx2(chunk()) }, "{count} models");
+                if has_avx512() {
+                    // SAFETY: the processor has AVX-512.
+                    assert_eq!(portable, unsafe { run_avx512(chunk()) }, "{count} models");
+                }
+                let step = || Chunk::<true, false> {
+                    models,
+                    table,
+                    rows: rows.clone(),
+                };
+                let portable = step().run::<Portable>();
+                // SAFETY: as above.
+                assert_eq!(portable, unsafe { run_avx2(step()) });
+                if has_avx512() {
+                    // SAFETY: as above.
+                    assert_eq!(portable, unsafe { run_avx512(step()) });
+                }
             }
-            .run::<Portable>();
-            let chunk = Chunk::<true, true> {
-                models: &models,
-                table,
-                rows,
-            };
-            // SAFETY: the processor has AVX2.
-            let avx2 = unsafe { run_avx2(chunk) };
-            assert_eq!(portable, avx2);
         }
     }
 }

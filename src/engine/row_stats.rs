@@ -62,7 +62,7 @@ pub fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
 /// [`rows4`] of the same four rows (targets `t`) under `N` models (logits `z[k]`) in AVX registers,
 /// the `N` computations interleaved step by step so that their long dependency chains overlap.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 #[inline]
 pub fn rows4_avx2n<const LOSS: bool, const N: usize>(z: [[f64; 4]; N], t: [f64; 4]) -> [Rows4; N] {
     use super::avx2::{load, store};
@@ -99,7 +99,7 @@ pub fn rows4_avx2n<const LOSS: bool, const N: usize>(z: [[f64; 4]; N], t: [f64; 
 
 /// [`rows4_each`] in AVX registers, four models at a time ([`rows4_avx2n`]).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 #[inline]
 pub fn rows4_each_avx2<const LOSS: bool>(z: &[[f64; 4]], t: [f64; 4], out: &mut [Rows4]) {
     let mut z = z.chunks_exact(4);
@@ -126,7 +126,7 @@ mod tests {
     #[test]
     fn avx2_gives_the_bits_of_the_one_row_definition() {
         #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
+        if crate::engine::simd::has_avx2() {
             let mut zs: Vec<f64> = (-4_000..=4_000).map(|k| k as f64 * 0.0123).collect();
             zs.extend([
                 0.0, -0.0, 1e-300, -1e-300, 708.4, -708.4, 745.2, -745.2, 1e4, -1e4,
