@@ -62,9 +62,14 @@ pub fn dataset(
             "targets must be 0 or 1, found {bad}"
         )));
     }
-    let values = row_major(x)?.into_owned();
+    // One copy into the library's layout (huge pages, filled on every core).
+    let x = match row_major(x)? {
+        Cow::Borrowed(values) => Matrix::copy_of(values, d),
+        Cow::Owned(values) => Some(Matrix::from_vec(n, d, values)),
+    }
+    .unwrap_or_else(|| Matrix::from_vec(n, d, Vec::new()));
     Ok(Dataset {
-        x: Matrix::from_vec(n, d, values),
+        x,
         targets: t.iter().copied().collect(),
     })
 }
