@@ -19,6 +19,24 @@ impl Matrix {
         Matrix { rows, cols, data }
     }
 
+    /// A copy of `values` (row-major, `cols` a row) laid out for the row engine: in huge pages
+    /// where the kernel offers them, each part filled by a worker of its own (so the first touch
+    /// of the fresh memory goes on every core). For callers whose rows live elsewhere (a numpy
+    /// array). `None` when `values` does not hold a whole number of rows.
+    pub fn copy_of(values: &[f64], cols: usize) -> Option<Self> {
+        const PART: usize = 1 << 20;
+        if cols == 0 || !values.len().is_multiple_of(cols) {
+            return None;
+        }
+        let parts: Vec<&[f64]> = values.chunks(PART).collect();
+        let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+        let mut data = Vec::new();
+        crate::engine::memory::extend_in_parallel(&mut data, &lens, |k, out| {
+            out.copy_from_slice(parts[k])
+        });
+        Some(Matrix::from_vec(values.len() / cols, cols, data))
+    }
+
     /// A `rows x cols` matrix of zeros.
     pub fn zeros(rows: usize, cols: usize) -> Self {
         Matrix::from_vec(rows, cols, vec![0.0; rows * cols])
@@ -64,5 +82,21 @@ impl Matrix {
             data.extend_from_slice(self.row(i));
         }
         Matrix::from_vec(indices.len(), self.cols, data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_holds_every_value_in_place() {
+        let values: Vec<f64> = (0..3 * (1 << 20) + 7 * 3).map(|i| i as f64 * 0.5).collect();
+        let m = Matrix::copy_of(&values, 3).expect("whole rows");
+        assert_eq!((m.rows(), m.cols()), (values.len() / 3, 3));
+        assert_eq!(m.as_slice(), &values[..]);
+        assert!(Matrix::copy_of(&values[..4], 3).is_none());
+        assert!(Matrix::copy_of(&[], 0).is_none());
+        assert_eq!(Matrix::copy_of(&[], 4).expect("no rows").rows(), 0);
     }
 }

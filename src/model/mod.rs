@@ -1,6 +1,6 @@
 //! The logistic-regression model `y = sigmoid(w·x + b)`: its parameters, the math as small pure
 //! functions ([`logistic`]), loss, accuracy and gradient on a data set, the gradient check, the
-//! model file and predictions from raw features.
+//! model file, predictions from raw features and the scores of rows held in memory.
 
 mod evaluate;
 mod gradcheck;
@@ -8,6 +8,7 @@ mod io;
 pub mod logistic;
 mod params;
 mod predict;
+mod score;
 pub mod simulate;
 
 pub use evaluate::{
@@ -18,3 +19,4 @@ pub use gradcheck::{gradcheck, gradcheck_at, GradcheckReport, MAX_REL_ERROR};
 pub use io::{Model, Training, FORMAT as MODEL_FORMAT, VERSION as MODEL_VERSION};
 pub use params::{Init, Params};
 pub use predict::{format_probabilities, predict_file, read_rows};
+pub use score::{logits, probabilities};
