@@ -10,8 +10,20 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {}", chain(&err));
-            ExitCode::from(1)
+            let interrupted = matches!(
+                err.downcast_ref::<msd_century::Error>(),
+                Some(msd_century::Error::Interrupted)
+            );
+            match cli::signals::received() {
+                Some(signal) if interrupted => {
+                    eprintln!("interrupted: nothing written, previous outputs kept");
+                    ExitCode::from(cli::exit::INTERRUPTED_BASE + signal as u8)
+                }
+                _ => {
+                    eprintln!("error: {}", chain(&err));
+                    ExitCode::from(cli::exit::FAILURE)
+                }
+            }
         }
     }
 }

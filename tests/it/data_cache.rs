@@ -67,7 +67,8 @@ fn a_changed_source_is_parsed_again() {
     cache::load(&path, &Silent).unwrap();
     let before = mtime(&path);
 
-    // Same size, different bytes, same modification time: only the sampled hash can tell.
+    // Same size, different bytes, same modification time (`touch -r`, `rsync -t`): only the
+    // hash of the contents can tell.
     let other = sample(30, 2);
     assert_eq!(
         other.len(),
@@ -83,10 +84,8 @@ fn a_changed_source_is_parsed_again() {
     );
     assert_eq!(cache::load(&path, &Silent).unwrap().1, Outcome::Hit);
 
-    // Same bytes, touched.
+    // Same bytes, touched: the contents decide, so the cache still serves them.
     set_mtime(&path, before + Duration::from_secs(5));
-    let (_, outcome) = cache::load(&path, &Silent).unwrap();
-    assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
     assert_eq!(cache::load(&path, &Silent).unwrap().1, Outcome::Hit);
 }
 

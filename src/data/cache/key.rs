@@ -1,68 +1,72 @@
-//! What identifies a source file's contents cheaply: its size, its modification time, and a
-//! hash of sampled blocks (the first and last MiB and four evenly spaced in between; the whole
-//! file when it is small). A change in any of them means the cache no longer describes the file.
+//! What a cache was made from, and how a source file's contents are identified: the size and an
+//! xxh3 hash of every byte. Hashing the whole file (in parallel blocks) costs a read of it on
+//! every load, but an edit that keeps the size and the modification time (`touch -r`,
+//! `rsync -t`, coarse file-system clocks) is still seen; a touch alone changes nothing.
 
-use super::read_at;
+use super::{combine, hex, read_at, HASH_BLOCK};
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use std::fs::File;
 use std::path::Path;
-use std::time::UNIX_EPOCH;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_64;
 
-/// Bytes of each sampled block.
-const SAMPLE_BYTES: u64 = 1 << 20;
-/// Files up to this size are hashed whole.
-const WHOLE_BYTES: u64 = 8 << 20;
+/// What a cache holds the rows of.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CacheKey {
+    /// A text file with these contents.
+    File(SourceKey),
+    /// The embedded generator's rows.
+    Synthetic {
+        /// [`crate::data::synthetic::GENERATOR_VERSION`]: a new generator gives other rows.
+        generator: u32,
+        rows: usize,
+        seed: u64,
+    },
+}
 
-/// The identity of a source file.
+/// The identity of a source file's contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceKey {
     pub size: u64,
-    /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
-    pub mtime_ns: u64,
-    /// xxh3-64 of the size and the sampled blocks, in hex.
-    pub sample_xxh3: String,
+    /// xxh3-64 of the whole file, in blocks of 8 MiB combined as the cache's own checksum, in hex.
+    pub content_xxh3: String,
 }
 
-/// Reads the key of `path`.
+/// Reads and hashes the whole of `path`.
 pub fn source_key(path: &Path) -> Result<SourceKey> {
     let io = |e| Error::io(path, e);
     let file = File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
+    if !meta.is_file() {
         return Err(io(std::io::Error::new(
-            std::io::ErrorKind::IsADirectory,
-            "is a directory",
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
         )));
     }
     let size = meta.len();
-    let mtime_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
-    let mut hasher = Xxh3::new();
-    hasher.update(&size.to_le_bytes());
-    let mut buf = Vec::new();
-    for (offset, len) in sample_ranges(size) {
-        buf.resize(len as usize, 0);
-        read_at(&file, &mut buf, offset).map_err(io)?;
-        hasher.update(&buf);
-    }
     Ok(SourceKey {
         size,
-        mtime_ns,
-        sample_xxh3: format!("{:016x}", hasher.digest()),
+        content_xxh3: hex(hash_file(&file, size).map_err(io)?),
     })
 }
 
-/// The `(offset, length)` blocks hashed for a file of `size` bytes.
-pub fn sample_ranges(size: u64) -> Vec<(u64, u64)> {
-    if size <= WHOLE_BYTES {
-        return vec![(0, size)];
-    }
-    let last = size - SAMPLE_BYTES;
-    (0..=5).map(|k| (last * k / 5, SAMPLE_BYTES)).collect()
+/// The checksum of the first `size` bytes of `file`: blocks hashed in parallel, then combined.
+pub fn hash_file(file: &File, size: u64) -> std::io::Result<u64> {
+    let blocks = size.div_ceil(HASH_BLOCK as u64) as usize;
+    let hashes: std::io::Result<Vec<u64>> = (0..blocks)
+        .into_par_iter()
+        .map_init(
+            || vec![0u8; HASH_BLOCK],
+            |buf, i| {
+                let offset = i as u64 * HASH_BLOCK as u64;
+                let len = (size - offset).min(HASH_BLOCK as u64) as usize;
+                read_at(file, &mut buf[..len], offset)?;
+                Ok(xxh3_64(&buf[..len]))
+            },
+        )
+        .collect();
+    Ok(combine(&hashes?))
 }
 
 #[cfg(test)]
@@ -70,12 +74,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn samples_cover_both_ends() {
-        assert_eq!(sample_ranges(100), vec![(0, 100)]);
-        let size = 450_000_000;
-        let r = sample_ranges(size);
-        assert_eq!(r.len(), 6);
-        assert_eq!(r[0], (0, SAMPLE_BYTES));
-        assert_eq!(r[5].0 + r[5].1, size);
+    fn the_hash_covers_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut bytes = vec![7u8; HASH_BLOCK + 1000];
+        std::fs::write(&path, &bytes).unwrap();
+        let a = source_key(&path).unwrap();
+        bytes[HASH_BLOCK / 2] = 8;
+        std::fs::write(&path, &bytes).unwrap();
+        let b = source_key(&path).unwrap();
+        assert_eq!(a.size, b.size);
+        assert_ne!(a.content_xxh3, b.content_xxh3);
     }
 }
