@@ -6,6 +6,11 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // First, so that a Ctrl-C from now on stops the work cleanly.
+    if let Err(e) = cli::signals::install() {
+        eprintln!("error: cannot install the signal handlers: {e}");
+        return ExitCode::from(cli::exit::FAILURE);
+    }
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,
@@ -16,7 +21,7 @@ fn main() -> ExitCode {
             );
             match cli::signals::received() {
                 Some(signal) if interrupted => {
-                    eprintln!("interrupted: nothing written, previous outputs kept");
+                    eprintln!("interrupted: stopped before the end; outputs left as they were");
                     ExitCode::from(cli::exit::INTERRUPTED_BASE + signal as u8)
                 }
                 _ => {

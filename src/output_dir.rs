@@ -131,7 +131,11 @@ impl OutputDir {
         let mark_path = self.dir.join(MARK);
         let text =
             serde_json::to_vec(&mark).map_err(|e| Error::format(&mark_path, e.to_string()))?;
-        write_bytes_atomic(&mark_path, &text)?;
+        // Written in the staging directory (where a killed write's temporary file goes away
+        // with the rest), then renamed into place: the commit point.
+        let staged_mark = self.staging.join(MARK);
+        write_bytes_atomic(&staged_mark, &text)?;
+        std::fs::rename(&staged_mark, &mark_path).map_err(|e| Error::io(&mark_path, e))?;
         self.committed = true;
         self.apply(&mark)
     }

@@ -166,8 +166,11 @@ fn check_memory(rows: usize) -> anyhow::Result<()> {
     match lib_data::load_bytes(rows) {
         Some(needed) if needed <= available => Ok(()),
         needed => anyhow::bail!(
-            "--rows {rows}: the data need about {} of memory, and {} are available",
-            needed.map_or("more than 2^64 bytes".into(), resources::show),
+            "--rows {rows}: the data need {} of memory, and {} are available",
+            needed.map_or("more than 2^64 bytes".into(), |b| format!(
+                "about {}",
+                resources::show(b)
+            )),
             resources::show(available)
         ),
     }
@@ -180,7 +183,6 @@ pub fn command_line() -> String {
 
 /// Runs one command; the exit code is 0 unless the command says otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    signals::install()?;
     match cli.command {
         Command::Data(cmd) => data::run(cmd),
         Command::Gradcheck(args) => train::gradcheck(args),
