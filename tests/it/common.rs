@@ -198,3 +198,13 @@ pub fn library(
         .check()?
         .fit(data)
 }
+
+/// Sends the signal `name` (`INT`, `TERM`, `KILL`) to the process `pid`.
+pub fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -{name} {pid}");
+}
