@@ -302,3 +302,111 @@ mod damage {
         }
     }
 }
+
+/// `data inspect --json` of `data` with `extra` flags, without the source's name.
+fn inspect(data: &Path, extra: &[&str]) -> serde_json::Value {
+    let out = common::cli()
+        .args(["data", "inspect", "--json", "--data"])
+        .arg(data)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn an_edit_that_keeps_size_and_time_gives_the_numbers_of_no_cache() {
+    let (_dir, path) = setup(30);
+    let before = inspect(&path, &[]);
+    let stamp = mtime(&path);
+    std::fs::write(&path, sample(30, 5)).unwrap();
+    set_mtime(&path, stamp); // `touch -r`, `rsync -t`
+    let after = inspect(&path, &[]);
+    assert_ne!(after, before);
+    assert_eq!(after, inspect(&path, &["--no-cache"]));
+}
+
+#[test]
+fn synthetic_data_are_cached_by_generator_rows_and_seed() {
+    let dir = common::temp_dir();
+    let load = |rows, seed| cache::load_synthetic(dir.path(), rows, seed, &Silent).unwrap();
+    let generated = msd_century::data::synthetic::generate(700, 4);
+    let (first, outcome) = load(700, 4);
+    assert_eq!(outcome, Outcome::Built);
+    let (second, outcome) = load(700, 4);
+    assert_eq!(outcome, Outcome::Hit);
+    assert_eq!(
+        common::bits(first.as_slice()),
+        common::bits(generated.as_slice())
+    );
+    assert_eq!(
+        common::bits(second.as_slice()),
+        common::bits(generated.as_slice())
+    );
+
+    // Other rows or another seed: their own cache, never the first one's.
+    for (rows, seed) in [(701, 4), (700, 5)] {
+        let (m, outcome) = load(rows, seed);
+        assert_eq!(outcome, Outcome::Built);
+        let want = msd_century::data::synthetic::generate(rows, seed);
+        assert_eq!(common::bits(m.as_slice()), common::bits(want.as_slice()));
+    }
+    assert_eq!(load(700, 4).1, Outcome::Hit);
+
+    // Damaged: detected and generated again.
+    let (npy, _) = cache::synthetic_cache_paths(dir.path(), 700, 4);
+    let mut bytes = std::fs::read(&npy).unwrap();
+    let n = bytes.len();
+    bytes[n - 9] ^= 0x10;
+    std::fs::write(&npy, &bytes).unwrap();
+    let (m, outcome) = load(700, 4);
+    assert!(
+        matches!(&outcome, Outcome::Rebuilt(why) if why.contains("checksum")),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        common::bits(m.as_slice()),
+        common::bits(generated.as_slice())
+    );
+    assert_eq!(load(700, 4).1, Outcome::Hit);
+}
+
+#[test]
+fn the_command_line_caches_synthetic_data_in_the_user_cache_unless_told_not_to() {
+    let home = common::temp_dir();
+    let inspect = |extra: &[&str]| {
+        let out = common::cli()
+            .env("XDG_CACHE_HOME", home.path())
+            .args([
+                "data",
+                "inspect",
+                "--json",
+                "--data",
+                "synthetic",
+                "--rows",
+                "900",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let plain = inspect(&["--no-cache"]);
+    assert!(!home.path().join("msd-century").exists());
+    assert_eq!(inspect(&[]), plain);
+    let names: Vec<String> = common::files(&home.path().join("msd-century"))
+        .into_keys()
+        .collect();
+    assert_eq!(names, ["synthetic-g1-900-1.json", "synthetic-g1-900-1.npy"]);
+    assert_eq!(inspect(&[]), plain);
+}
