@@ -50,7 +50,7 @@ pub fn parse_source(source: Source<'_>) -> Result<Matrix> {
         let (tx, rx) = sync_channel::<Block>(2);
         let (back_tx, back_rx) = channel::<Vec<u8>>();
         let parser = scope.spawn(move || Parser::new(name, size_hint, observer).run(rx, back_tx));
-        let mut read_result = read_blocks(reader, &tx, &back_rx);
+        let mut read_result = read_blocks(reader, &tx, &back_rx, MAX_LINE_BYTES);
         drop(tx);
         let outcome = parser.join();
         // A parse error in damaged compressed data: read on, and blame the archive if it is.
@@ -73,11 +73,14 @@ fn read_blocks(
     reader: &mut dyn Read,
     tx: &SyncSender<Block>,
     back: &Receiver<Vec<u8>>,
+    max_line: usize,
 ) -> std::io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     loop {
         let mut data = back.try_recv().unwrap_or_default();
-        let size = BLOCK_BYTES.max(carry.len() * 2);
+        let size = BLOCK_BYTES
+            .max(carry.len() * 2)
+            .min(max_line.max(BLOCK_BYTES));
         if data.len() < size {
             data.resize(size, 0);
         }
@@ -98,14 +101,14 @@ fn read_blocks(
                     carry.extend_from_slice(&data[end..filled]);
                     break (end, false, false);
                 }
-                None if data.len() >= MAX_LINE_BYTES => {
+                None if data.len() >= max_line => {
                     // The lines before the long one are parsed; the long one is refused.
                     let start = memchr::memrchr(b'\n', &data[..searched]).map_or(0, |i| i + 1);
                     break (start, true, false);
                 }
                 None => {
                     searched = filled;
-                    data.resize((data.len() * 2).min(MAX_LINE_BYTES), 0);
+                    data.resize((data.len() * 2).min(max_line), 0);
                 }
             }
         };
@@ -343,6 +346,28 @@ fn cut_pieces(bytes: &[u8], size: usize) -> Vec<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The blocks `text` is cut into, as (length, overlong), with lines of at most `max_line`.
+    fn blocks(text: &[u8], max_line: usize) -> Vec<(usize, bool)> {
+        let (tx, rx) = sync_channel::<Block>(64);
+        let (_back_tx, back_rx) = channel::<Vec<u8>>();
+        read_blocks(&mut &text[..], &tx, &back_rx, max_line).unwrap();
+        drop(tx);
+        rx.iter().map(|b| (b.len, b.overlong)).collect()
+    }
+
+    #[test]
+    fn a_long_line_grows_its_block_up_to_the_limit() {
+        let mut text = b"1,2\n".to_vec();
+        text.extend(std::iter::repeat_n(b'7', BLOCK_BYTES + 100));
+        text.extend_from_slice(b"\n3,4\n");
+        // Read whole: the long line and the rest in a second, larger block.
+        let got = blocks(&text, 4 * BLOCK_BYTES);
+        assert_eq!(got, vec![(4, false), (text.len() - 4, false)]);
+        // Beyond the limit: the lines before it, then the long line refused.
+        let got = blocks(&text, BLOCK_BYTES);
+        assert_eq!(got, vec![(4, false), (0, true)]);
+    }
 
     #[test]
     fn pieces_cover_the_bytes_at_line_ends() {
