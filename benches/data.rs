@@ -1,5 +1,6 @@
 //! Loading the full-size data: parse of the text file and of a zip of it, reload from the
-//! binary cache, and a plain streaming read of the same bytes for reference.
+//! binary cache (which hashes the whole source to check it), the source's hash alone, and a
+//! plain streaming read of the same bytes for reference.
 //!
 //! The file (515,345 rows x 91 fields, about 450 MB, values with 5 decimals like the real data)
 //! is made once by a seeded generator under `target/bench-data/` and reused.
@@ -119,6 +120,10 @@ fn loading(c: &mut Criterion) {
     });
     group.bench_function("parse_text", |b| {
         b.iter(|| black_box(uci::parse_file(&text, &Silent).expect("parse").rows()))
+    });
+    // The cache's key: an xxh3 hash of every byte of the source, on every load.
+    group.bench_function("source_hash", |b| {
+        b.iter(|| black_box(cache::source_key(&text).expect("hash").size))
     });
     group.bench_function("cache_reload", |b| {
         b.iter(|| {

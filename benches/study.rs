@@ -20,6 +20,7 @@ fn whole_run(config: &StudyConfig) {
         },
         split: SplitOptions::default(),
         use_cache: false,
+        synthetic_cache: None,
     };
     let (table, splits) = load_splits(&options, &Silent).expect("synthetic data");
     let results = run_study(&table, &splits, config, &Silent).expect("study");

@@ -19,7 +19,13 @@ where
     let io_err = |e| Error::io(path, e);
     // A device, a pipe or a terminal (`/dev/stdout`, `/dev/full`, a FIFO) is written in place:
     // renaming a file over it would replace the device node instead of writing to it.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+    if let Some(meta) = std::fs::metadata(path)
+        .ok()
+        .filter(|m| !m.is_file() && !m.is_dir())
+    {
+        if is_fifo(&meta) {
+            check_fifo_reader(path).map_err(io_err)?;
+        }
         let file = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
@@ -45,6 +51,40 @@ where
     }
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn is_fifo(meta: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type())
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Opening a FIFO for writing waits for a reader, maybe forever: asked without waiting first,
+/// a FIFO that no program reads is an error instead of a hang.
+#[cfg(unix)]
+fn check_fifo_reader(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => Err(std::io::Error::new(
+            std::io::ErrorKind::NotConnected,
+            "a FIFO that no program reads from",
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(unix))]
+fn check_fifo_reader(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 

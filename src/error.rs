@@ -189,6 +189,14 @@ pub enum Error {
     )]
     NoUsableGridCell,
 
+    /// An output directory that another process is writing.
+    #[error(
+        "{} is being written by another process ({holder}): wait for it to finish, or write \
+         elsewhere",
+        dir.display()
+    )]
+    Busy { dir: PathBuf, holder: String },
+
     /// The caller asked for the work to stop (see `Observer::cancelled`).
     #[error("interrupted")]
     Interrupted,
@@ -196,6 +204,20 @@ pub enum Error {
     /// A download failed or gave a file that is not the data set.
     #[error("download from {url}: {message}")]
     Fetch { url: String, message: String },
+
+    /// Every address of a download failed: each with why, and where to put the file by hand.
+    #[error(
+        "{}; download it by hand (from {}) and save it as {}",
+        attempts.iter().map(|(url, why)| format!("download from {url}: {why}")).collect::<Vec<_>>().join("; "),
+        attempts.first().map_or("", |(url, _)| url.as_str()),
+        dest.display()
+    )]
+    FetchFailed {
+        /// Each address tried, with why it failed.
+        attempts: Vec<(String, String)>,
+        /// Where the file goes.
+        dest: PathBuf,
+    },
 }
 
 /// The library's result type.

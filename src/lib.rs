@@ -20,6 +20,7 @@
 //!     source: DataSource::Synthetic { rows: 5_000, seed: 1 },
 //!     split: SplitOptions::default(),
 //!     use_cache: false,
+//!     synthetic_cache: None,
 //! };
 //! let (table, splits) = load_splits(&options, &Silent)?;
 //!
@@ -51,6 +52,7 @@ pub mod experiments;
 pub mod internals;
 pub mod model;
 pub mod observer;
+pub mod output_dir;
 pub mod report;
 pub mod train;
 

@@ -6,12 +6,29 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // First, so that a Ctrl-C from now on stops the work cleanly.
+    if let Err(e) = cli::signals::install() {
+        eprintln!("error: cannot install the signal handlers: {e}");
+        return ExitCode::from(cli::exit::FAILURE);
+    }
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {}", chain(&err));
-            ExitCode::from(1)
+            let interrupted = matches!(
+                err.downcast_ref::<msd_century::Error>(),
+                Some(msd_century::Error::Interrupted)
+            );
+            match cli::signals::received() {
+                Some(signal) if interrupted => {
+                    eprintln!("interrupted: stopped before the end; outputs left as they were");
+                    ExitCode::from(cli::exit::INTERRUPTED_BASE + signal as u8)
+                }
+                _ => {
+                    eprintln!("error: {}", chain(&err));
+                    ExitCode::from(cli::exit::FAILURE)
+                }
+            }
         }
     }
 }

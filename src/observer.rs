@@ -94,6 +94,10 @@ pub enum Note {
         source: PathBuf,
         reason: String,
     },
+    /// The synthetic data's cache could not be trusted: the rows are generated again.
+    SyntheticCacheDamaged { cache: PathBuf, reason: String },
+    /// `path` is a FIFO that no program writes to yet: the read waits for one.
+    WaitingForWriter { path: PathBuf },
     /// The cache could not be written; the rows are used without it.
     CacheNotWritten { reason: String },
     /// The data file is already in place and valid: it is not downloaded again.
@@ -126,6 +130,16 @@ impl fmt::Display for Note {
                 "cache {} is damaged ({reason}): parsing {} again",
                 cache.display(),
                 source.display()
+            ),
+            Note::SyntheticCacheDamaged { cache, reason } => write!(
+                f,
+                "cache {} is damaged ({reason}): generating the synthetic data again",
+                cache.display()
+            ),
+            Note::WaitingForWriter { path } => write!(
+                f,
+                "{} is a FIFO with no writer yet: waiting for one (Ctrl-C to stop)",
+                path.display()
             ),
             Note::CacheNotWritten { reason } => {
                 write!(

@@ -36,6 +36,10 @@ pub fn load<'py>(
             seed,
         },
         use_cache: cache,
+        synthetic_cache: msd_century::data::cache::user_cache_dir(
+            std::env::var_os("XDG_CACHE_HOME"),
+            std::env::var_os("HOME"),
+        ),
     };
     let (table, splits) = run(py, on_event, move |watch| load_splits(&options, watch))?;
     let provenance = serde_json::to_string(&table.provenance)

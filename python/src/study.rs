@@ -46,6 +46,10 @@ pub fn run_study(
             seed,
         },
         use_cache: cache,
+        synthetic_cache: msd_century::data::cache::user_cache_dir(
+            std::env::var_os("XDG_CACHE_HOME"),
+            std::env::var_os("HOME"),
+        ),
     };
     run(py, on_event, move |watch| {
         config.validate()?;

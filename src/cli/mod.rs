@@ -10,17 +10,26 @@ macro_rules! outln {
 
 mod data;
 mod errors;
+pub mod exit;
 mod observe;
 mod progress;
+mod resources;
 mod run;
+pub mod signals;
 mod train;
 
 pub use errors::message;
 
 use clap::{Args, Parser, Subcommand};
-use msd_century::data::{DataOptions, DataSource, SplitOptions, FULL_ROWS};
+use msd_century::data::{
+    self as lib_data, DataOptions, DataSource, RawTable, SplitOptions, Splits, FULL_ROWS,
+};
+use msd_century::Observer;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// Default of `--year-threshold`.
+pub const YEAR_THRESHOLD: i32 = 2000;
 
 /// Environment variable naming the default data source.
 pub const DATA_ENV: &str = "MSD_DATA";
@@ -61,8 +70,8 @@ pub enum Command {
 /// Options of every command that reads data.
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
-    /// Data file (.txt/.csv, .zip, .gz) or `synthetic` [default: $MSD_DATA, else
-    /// data/YearPredictionMSD.txt.zip or .txt if present, else synthetic]
+    /// Data file (.txt/.csv, .zip, .gz), `-` for standard input, or `synthetic` [default:
+    /// $MSD_DATA, else data/YearPredictionMSD.txt.zip or .txt if present, else synthetic]
     #[arg(long, value_name = "SRC")]
     pub data: Option<String>,
     /// Rows of synthetic data [default: 515345]
@@ -71,9 +80,9 @@ pub struct DataArgs {
     /// Seed of the synthetic data
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub synthetic_seed: u64,
-    /// A song is positive when its year is greater than this
-    #[arg(long, value_name = "Y", default_value_t = 2000)]
-    pub year_threshold: i32,
+    /// A song is positive when its year is greater than this [default: 2000]
+    #[arg(long, value_name = "Y", allow_negative_numbers = true)]
+    pub year_threshold: Option<i32>,
     /// Rows (from the top of the file) in the train part [default: 463715 of 515345, else the same fraction]
     #[arg(long, value_name = "N")]
     pub train_rows: Option<usize>,
@@ -83,7 +92,8 @@ pub struct DataArgs {
     /// Seed of the validation split and of training
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Do not read or write the binary cache beside a text file
+    /// Do not read or write the binary cache (beside a text file; of synthetic data, in
+    /// $XDG_CACHE_HOME/msd-century or ~/.cache/msd-century)
     #[arg(long)]
     pub no_cache: bool,
 }
@@ -98,12 +108,13 @@ impl DataArgs {
         DataOptions {
             source,
             split: SplitOptions {
-                year_threshold: self.year_threshold,
+                year_threshold: self.year_threshold.unwrap_or(YEAR_THRESHOLD),
                 train_rows: self.train_rows,
                 val_rows: self.val_rows,
                 seed: self.seed,
             },
             use_cache: !self.no_cache,
+            synthetic_cache: user_cache_dir(),
         }
     }
 
@@ -124,6 +135,49 @@ impl DataArgs {
             seed: self.synthetic_seed,
         }
     }
+}
+
+/// The user's cache directory of msd-century: `$XDG_CACHE_HOME/msd-century`, else
+/// `$HOME/.cache/msd-century` (the synthetic data's cache).
+pub fn user_cache_dir() -> Option<PathBuf> {
+    lib_data::cache::user_cache_dir(
+        std::env::var_os("XDG_CACHE_HOME"),
+        std::env::var_os("HOME"),
+    )
+}
+
+/// Loads and splits the data, after checking that the memory it needs is there.
+pub fn load_data(
+    options: &DataOptions,
+    observer: &dyn Observer,
+) -> anyhow::Result<(RawTable, Splits)> {
+    if let DataSource::Synthetic { rows, .. } = &options.source {
+        check_memory(*rows)?;
+    }
+    Ok(lib_data::load_splits(options, observer)?)
+}
+
+/// Refuses `--rows` whose data would not fit in the memory available now.
+fn check_memory(rows: usize) -> anyhow::Result<()> {
+    let Some(available) = resources::memory_available() else {
+        return Ok(()); // unknown: the library still refuses what cannot be addressed
+    };
+    match lib_data::load_bytes(rows) {
+        Some(needed) if needed <= available => Ok(()),
+        needed => anyhow::bail!(
+            "--rows {rows}: the data need {} of memory, and {} are available",
+            needed.map_or("more than 2^64 bytes".into(), |b| format!(
+                "about {}",
+                resources::show(b)
+            )),
+            resources::show(available)
+        ),
+    }
+}
+
+/// The command line as one string, for a lock's holder.
+pub fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
 }
 
 /// Runs one command; the exit code is 0 unless the command says otherwise.

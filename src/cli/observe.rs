@@ -82,6 +82,11 @@ impl Terminal {
 }
 
 impl Observer for Terminal {
+    /// Ctrl-C or SIGTERM: the library stops at its next check.
+    fn cancelled(&self) -> bool {
+        super::signals::requested()
+    }
+
     fn event(&self, event: Event) {
         match event {
             Event::Note(note) => {

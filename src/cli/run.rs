@@ -1,14 +1,18 @@
 //! `run`: the whole study, into `DIR/report.html`, `DIR/results.json`, `DIR/plots/`, `DIR/runs/`.
 
+use super::load_data;
 use super::observe::Terminal;
 use super::DataArgs;
 use clap::Args;
-use msd_century::data::load_splits;
 use msd_century::experiments::{run_study, RunStatus, StageTiming, StudyConfig, StudyResults};
+use msd_century::output_dir::OutputDir;
 use msd_century::report::write_outputs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+
+/// The entries of a study's output directory: a set that is replaced whole.
+const RUN_SET: [&str; 5] = ["report.html", "results.json", "plots", "runs", "models"];
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -30,11 +34,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     config.seed = args.data.seed;
     config.validate()?;
+    let out = OutputDir::lock(&args.out, &super::command_line())?;
     let observer = Terminal::new();
 
     let start = Instant::now();
     let options = args.data.to_options();
-    let (table, splits) = load_splits(&options, &observer)?;
+    let (table, splits) = load_data(&options, &observer)?;
     observer.finish();
     let load_seconds = start.elapsed().as_secs_f64();
     if table.provenance.is_synthetic() {
@@ -55,11 +60,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
     );
 
+    // Written beside, then put in place as a whole: an interrupted or failed write leaves the
+    // previous study's files.
     let t = Instant::now();
-    let outputs = write_outputs(&args.out, &results)?;
+    write_outputs(out.staging(), &results)?;
+    if super::signals::requested() {
+        return Err(msd_century::Error::Interrupted.into());
+    }
+    out.commit(&RUN_SET)?;
     eprintln!("wrote outputs in {:.2} s", t.elapsed().as_secs_f64());
     print_summary(&results)?;
-    outln!("report: {}", outputs.report.display());
+    outln!("report: {}", args.out.join("report.html").display());
     Ok(ExitCode::SUCCESS)
 }
 

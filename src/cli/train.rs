@@ -1,10 +1,11 @@
 //! `gradcheck`, `train`, `evaluate`, `predict`.
 
 use super::observe::Terminal;
-use super::{print_json, DataArgs};
+use super::{exit, load_data, print_json, DataArgs};
 use clap::{Args, ValueEnum};
-use msd_century::data::{self, Provenance, Splits};
-use msd_century::model::{self, evaluate as eval_set, Evaluation, Init, Model, Params, Training};
+use msd_century::data::{Dataset, Provenance, Splits};
+use msd_century::model::{self, Evaluation, Init, Model, OutputFormat, Params, Training};
+use msd_century::output_dir::OutputDir;
 use msd_century::report::csv::write_history_csv;
 use msd_century::train::{
     self, History, HistoryPoint, LibrarySettings, NewtonSettings, Sgd, SgdSettings,
@@ -13,10 +14,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Exit code of `train` when SGD diverged (non-finite parameters or loss).
-pub const EXIT_DIVERGED: u8 = 3;
-/// Exit code of `gradcheck` when the check fails.
-pub const EXIT_GRADCHECK_FAILED: u8 = 2;
+/// The files of a `train` output directory: a set that is replaced whole.
+const TRAIN_SET: [&str; 2] = ["model.json", "history.csv"];
 /// Rows sampled by `gradcheck`.
 pub const GRADCHECK_ROWS: usize = 1000;
 
@@ -105,17 +104,31 @@ pub struct PredictArgs {
     /// Model file
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,
-    /// Rows of 90 raw features (or 91 with a leading year)
+    /// Rows of 90 raw features (or 91 with a leading year): text, .gz, .zip, or `-` for
+    /// standard input
     #[arg(long, value_name = "FILE")]
     pub input: PathBuf,
     /// Output file [default: stdout]
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Each output line: the probability, the class label (0/1), or both (`p,label`)
+    #[arg(long, value_enum, default_value_t = FormatArg::Proba)]
+    pub output_format: FormatArg,
+    /// Label 1 when the probability is at least T (label and both) [default: 0.5]
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Proba,
+    Label,
+    Both,
 }
 
 pub fn gradcheck(args: GradcheckArgs) -> anyhow::Result<ExitCode> {
     let observer = Terminal::new();
-    let (table, splits) = data::load_splits(&args.data.to_options(), &observer)?;
+    let (table, splits) = load_data(&args.data.to_options(), &observer)?;
     observer.finish();
     let report = model::gradcheck(&splits.train, args.data.seed, GRADCHECK_ROWS);
     if args.json {
@@ -147,7 +160,7 @@ pub fn gradcheck(args: GradcheckArgs) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!("error: the gradient check failed");
-        Ok(ExitCode::from(EXIT_GRADCHECK_FAILED))
+        Ok(exit::code(exit::CHECK_FAILED))
     }
 }
 
@@ -169,7 +182,7 @@ struct TrainReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     newton: Option<NewtonInfo>,
     model_file: Option<PathBuf>,
-    history_file: PathBuf,
+    history_file: Option<PathBuf>,
 }
 
 /// How the Newton solver got there (its parameters are the report's `weights` and `bias`).
@@ -240,23 +253,21 @@ impl Checked {
 }
 
 pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
-    // Every setting is checked before the data is read.
+    // Every setting is checked before the data is read, and the output directory taken.
     let solver = Checked::from_args(&args)?;
+    let out = OutputDir::lock(&args.out, &super::command_line())?;
     let observer = if args.verbose {
         Terminal::new().with_classic_log()
     } else {
         Terminal::new()
     };
-    let (table, splits) = data::load_splits(&args.data.to_options(), &observer)?;
+    let (table, splits) = load_data(&args.data.to_options(), &observer)?;
     observer.finish();
     let start = Instant::now();
     let fitted = fit(&solver, &splits, &observer)?;
     observer.finish();
     let seconds = start.elapsed().as_secs_f64();
 
-    msd_century::atomic::create_dir_all(&args.out)?;
-    let history_file = args.out.join("history.csv");
-    write_history_csv(&history_file, &fitted.history)?;
     let diverged_at = fitted.history.diverged_at;
     let mut report = TrainReport {
         solver: args.solver,
@@ -273,46 +284,58 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         seconds,
         newton: fitted.newton.as_ref().map(NewtonInfo::from),
         model_file: None,
-        history_file,
+        history_file: None,
     };
     if let Some(iter) = diverged_at {
+        // A failed run writes nothing: the directory keeps its previous model and history.
+        drop(out);
         if args.json {
             print_json(&report)?;
         }
         eprintln!(
             "error: training diverged at iteration {iter}: the parameters or the loss stopped being \
-             finite (try a smaller --lr); no model written, history in {}",
-            report.history_file.display()
+             finite (try a smaller --lr); nothing written to {} (its previous files are kept)",
+            args.out.display()
         );
-        return Ok(ExitCode::from(EXIT_DIVERGED));
+        return Ok(exit::code(exit::DIVERGED));
     }
     let params = &fitted.params;
-    report.train = Some(eval_set(params, &splits.train));
-    report.val = Some(eval_set(params, &splits.val));
-    report.test = Some(eval_set(params, &splits.test));
+    report.train = evaluation(params, &splits.train);
+    report.val = evaluation(params, &splits.val);
+    report.test = evaluation(params, &splits.test);
     report.weights = Some(params.weights.clone());
     report.bias = Some(params.bias);
-    let model_file = args.out.join("model.json");
     let training = Training::new(
         &format!("{:?}", args.solver).to_lowercase(),
         fitted.settings.clone(),
         args.data.seed,
         table.provenance.clone(),
     );
-    Model::new(
+    let model = Model::new(
         params,
         &splits.standardizer,
         splits.options.year_threshold,
         training,
-    )
-    .save(&model_file)?;
-    report.model_file = Some(model_file);
+    );
+    model.save(&out.staging().join("model.json"))?;
+    write_history_csv(&out.staging().join("history.csv"), &fitted.history)?;
+    if super::signals::requested() {
+        return Err(msd_century::Error::Interrupted.into());
+    }
+    out.commit(&TRAIN_SET)?;
+    report.model_file = Some(args.out.join("model.json"));
+    report.history_file = Some(args.out.join("history.csv"));
     if args.json {
         print_json(&report)?;
     } else {
         print_train(&report)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loss and accuracy on `set`; absent (`null` in JSON, "no rows" in text) for an empty set.
+fn evaluation(params: &Params, set: &Dataset) -> Option<Evaluation> {
+    (!set.is_empty()).then(|| model::evaluate(params, set))
 }
 
 fn fit(solver: &Checked, splits: &Splits, observer: &Terminal) -> anyhow::Result<Fitted> {
@@ -358,13 +381,16 @@ fn fit(solver: &Checked, splits: &Splits, observer: &Terminal) -> anyhow::Result
     })
 }
 
-fn print_eval(name: &str, e: &Evaluation) -> anyhow::Result<()> {
-    outln!(
-        "{name:>5}: loss {:.6}  accuracy {:.4}  ({} rows)",
-        e.loss,
-        e.accuracy,
-        e.n
-    );
+fn print_eval(name: &str, e: &Option<Evaluation>) -> anyhow::Result<()> {
+    match e {
+        Some(e) => outln!(
+            "{name:>5}: loss {:.6}  accuracy {:.4}  ({} rows)",
+            e.loss,
+            e.accuracy,
+            e.n
+        ),
+        None => outln!("{name:>5}: no rows"),
+    }
     Ok(())
 }
 
@@ -380,39 +406,52 @@ fn print_train(r: &TrainReport) -> anyhow::Result<()> {
         );
     }
     for (name, e) in [("train", &r.train), ("val", &r.val), ("test", &r.test)] {
-        if let Some(e) = e {
-            print_eval(name, e)?;
-        }
+        print_eval(name, e)?;
     }
     if let Some(path) = &r.model_file {
         outln!("model: {}", path.display());
     }
-    outln!("history: {}", r.history_file.display());
+    if let Some(path) = &r.history_file {
+        outln!("history: {}", path.display());
+    }
     Ok(())
 }
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     let model = Model::load(&args.model)?;
+    // Labels follow the model's own threshold; another one given is a conflict, not a choice.
+    if let Some(y) = args
+        .data
+        .year_threshold
+        .filter(|&y| y != model.year_threshold)
+    {
+        anyhow::bail!(
+            "--year-threshold {y} conflicts with the model's threshold {} ({}): its \
+             probabilities are of year > {}; drop the flag, or train a model with it",
+            model.year_threshold,
+            args.model.display(),
+            model.year_threshold
+        );
+    }
     let mut options = args.data.to_options();
-    // Labels follow the model's own threshold.
     options.split.year_threshold = model.year_threshold;
     let observer = Terminal::new();
-    let (table, splits) = data::load_splits(&options, &observer)?;
+    let (table, splits) = load_data(&options, &observer)?;
     observer.finish();
     let params = model.params_for(&splits.standardizer);
     #[derive(serde::Serialize)]
     struct Out {
-        train: Evaluation,
-        val: Evaluation,
-        test: Evaluation,
+        train: Option<Evaluation>,
+        val: Option<Evaluation>,
+        test: Option<Evaluation>,
         data: Provenance,
         synthetic: bool,
         model_file: PathBuf,
     }
     let out = Out {
-        train: eval_set(&params, &splits.train),
-        val: eval_set(&params, &splits.val),
-        test: eval_set(&params, &splits.test),
+        train: evaluation(&params, &splits.train),
+        val: evaluation(&params, &splits.val),
+        test: evaluation(&params, &splits.test),
         synthetic: table.provenance.is_synthetic(),
         data: table.provenance,
         model_file: args.model.clone(),
@@ -430,9 +469,25 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn predict(args: PredictArgs) -> anyhow::Result<ExitCode> {
+    let format = match args.output_format {
+        FormatArg::Proba => OutputFormat::Proba,
+        FormatArg::Label => OutputFormat::Label,
+        FormatArg::Both => OutputFormat::Both,
+    };
+    let threshold = match (args.threshold, format) {
+        (Some(t), OutputFormat::Proba) => {
+            anyhow::bail!(
+                "--threshold {t} has no effect on probabilities: add --output-format label or both"
+            )
+        }
+        (Some(t), _) if !(0.0..=1.0).contains(&t) => {
+            anyhow::bail!("--threshold {t}: must be a probability, from 0 to 1")
+        }
+        (t, _) => t.unwrap_or(0.5),
+    };
     let model = Model::load(&args.model)?;
     let probabilities = model::predict_file(&model, &args.input)?;
-    let text = model::format_probabilities(&probabilities);
+    let text = model::format_predictions(&probabilities, format, threshold);
     match &args.output {
         Some(path) => msd_century::atomic::write_bytes_atomic(path, text.as_bytes())?,
         None => super::emit(&text)?,

@@ -1,19 +1,22 @@
-//! Binary cache of a parsed text file, beside it, as `.npy` (numpy can read it too).
+//! Binary cache of parsed (or generated) rows, as `.npy` (numpy can read it too).
 //!
-//! `<file>.cache.npy` holds the `rows x 91` matrix ('<f8', C order); `<file>.cache.json` holds
-//! the key of the source it came from ([`key::SourceKey`]) and a checksum of the npy data. The
-//! cache is used only when the key matches the source now and the header, length and checksum
-//! are right; anything else is re-parsed and rewritten. The npy is written first and the json
-//! last, both atomically, so the json is the commit mark.
+//! A text file's cache lies beside it: `<file>.cache.npy` holds the `rows x 91` matrix ('<f8',
+//! C order); `<file>.cache.json` holds the key of what it came from ([`key::CacheKey`]: the
+//! source's size and a hash of all its bytes) and a checksum of the npy data. The embedded
+//! synthetic data are cached the same way in a directory the caller chooses, keyed by the
+//! generator's version, the rows and the seed ([`load_synthetic`]). A cache is used only when its
+//! key matches and the header, length and checksum are right; anything else is re-parsed (or
+//! generated again) and rewritten. The npy is written first and the json last, both atomically,
+//! so the json is the commit mark. A stream (a pipe, a FIFO, standard input) is never cached.
 //!
 //! Checksum: the data bytes in fixed blocks of 8 MiB, `h_i = xxh3_64(block_i)`, and
 //! `xxh3_64(h_0 ‖ h_1 ‖ ...)` (each `h_i` little-endian), so blocks are read and hashed in
-//! parallel.
+//! parallel. A source file's content hash is computed the same way.
 
 mod key;
 mod npy;
 
-pub use key::{sample_ranges, source_key, SourceKey};
+pub use key::{hash_file, source_key, CacheKey, SourceKey};
 pub use npy::header as npy_header;
 
 use super::matrix::Matrix;
@@ -22,6 +25,7 @@ use super::uci;
 use crate::error::{Error, Result};
 use crate::observer::{Event, Note, Observer};
 use rayon::prelude::*;
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,14 +35,17 @@ use xxhash_rust::xxh3::xxh3_64;
 const HASH_BLOCK: usize = 8 << 20;
 /// Format name and version in the sidecar.
 const FORMAT: &str = "msd-century-cache";
-const VERSION: u32 = 1;
+/// Version 2: keyed by the whole content of the source (version 1 sampled it).
+const VERSION: u32 = 2;
 
 /// The sidecar `<file>.cache.json`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CacheMeta {
     pub format: String,
     pub version: u32,
-    pub source: SourceKey,
+    /// Absent in the sidecars of older versions, which are then stale.
+    #[serde(default)]
+    pub key: Option<CacheKey>,
     pub rows: usize,
     pub cols: usize,
     /// Checksum of the npy data (see the module doc), in hex.
@@ -76,15 +83,13 @@ pub fn load_or_parse(path: &Path, observer: &dyn Observer) -> Result<Matrix> {
 
 /// Like [`load_or_parse`], and says whether the cache served the rows.
 pub fn load(path: &Path, observer: &dyn Observer) -> Result<(Matrix, Outcome)> {
+    if !cacheable(path) {
+        // A stream is read once, as it comes; a missing file gets the parser's error.
+        let m = uci::parse_file(path, observer)?;
+        return Ok((m, Outcome::NotWritten("not a regular file".into())));
+    }
     let note = |note: Note| observer.event(Event::Note(note));
-    let key = match source_key(path) {
-        Ok(key) => key,
-        // The parser gives the proper error for a missing file or a directory.
-        Err(_) => {
-            let m = uci::parse_file(path, observer)?;
-            return Ok((m, Outcome::NotWritten("source unreadable".into())));
-        }
-    };
+    let key = CacheKey::File(source_key(path)?);
     let (npy_path, json_path) = cache_paths(path);
     let rebuilt = match read_cache(&npy_path, &json_path, &key) {
         Ok(m) => return Ok((m, Outcome::Hit)),
@@ -116,6 +121,80 @@ pub fn load(path: &Path, observer: &dyn Observer) -> Result<(Matrix, Outcome)> {
     }
 }
 
+/// Whether `path` is a regular file worth a cache beside it: not standard input (`-`), not a
+/// pipe or FIFO, and not under `/dev` or `/proc` (`/dev/stdin` may name a regular file, but a
+/// cache must not be written beside it).
+pub fn cacheable(path: &Path) -> bool {
+    let special = path == Path::new("-") || path.starts_with("/dev") || path.starts_with("/proc");
+    !special && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// The user cache directory for the synthetic data, from the values of `XDG_CACHE_HOME` and
+/// `HOME` that the caller read: `$XDG_CACHE_HOME/msd-century`, else `$HOME/.cache/msd-century`
+/// (an empty value counts as unset); `None` when neither is set.
+pub fn user_cache_dir(xdg_cache_home: Option<OsString>, home: Option<OsString>) -> Option<PathBuf> {
+    let nonempty = |v: Option<OsString>| v.filter(|v| !v.is_empty());
+    match nonempty(xdg_cache_home) {
+        Some(dir) => Some(PathBuf::from(dir).join("msd-century")),
+        None => nonempty(home).map(|home| PathBuf::from(home).join(".cache/msd-century")),
+    }
+}
+
+/// `synthetic-g<generator>-<rows>-<seed>.npy` and `.json` in `dir`.
+pub fn synthetic_cache_paths(dir: &Path, rows: usize, seed: u64) -> (PathBuf, PathBuf) {
+    let stem = format!(
+        "synthetic-g{}-{rows}-{seed}",
+        super::synthetic::GENERATOR_VERSION
+    );
+    (
+        dir.join(format!("{stem}.npy")),
+        dir.join(format!("{stem}.json")),
+    )
+}
+
+/// The synthetic rows of `rows` and `seed`, from a valid cache in `dir` when there is one, else
+/// generated and cached there (the directory is created); a damaged cache is generated again,
+/// and a cache that cannot be written is a note, not an error.
+pub fn load_synthetic(
+    dir: &Path,
+    rows: usize,
+    seed: u64,
+    observer: &dyn Observer,
+) -> Result<(Matrix, Outcome)> {
+    super::synthetic::check_rows(rows)?;
+    let note = |note: Note| observer.event(Event::Note(note));
+    let key = CacheKey::Synthetic {
+        generator: super::synthetic::GENERATOR_VERSION,
+        rows,
+        seed,
+    };
+    let (npy_path, json_path) = synthetic_cache_paths(dir, rows, seed);
+    let rebuilt = match read_cache(&npy_path, &json_path, &key) {
+        Ok(m) => return Ok((m, Outcome::Hit)),
+        Err(Miss::Absent) => None,
+        Err(Miss::Stale) => Some("another generator or key".to_string()),
+        Err(Miss::Corrupt(why)) => {
+            note(Note::SyntheticCacheDamaged {
+                cache: npy_path.clone(),
+                reason: why.clone(),
+            });
+            Some(why)
+        }
+    };
+    let values = super::synthetic::generate(rows, seed);
+    let written = crate::atomic::create_dir_all(dir)
+        .and_then(|()| write_cache(&npy_path, &json_path, &key, &values));
+    match written {
+        Ok(()) => Ok((values, rebuilt.map_or(Outcome::Built, Outcome::Rebuilt))),
+        Err(e) => {
+            note(Note::CacheNotWritten {
+                reason: e.to_string(),
+            });
+            Ok((values, Outcome::NotWritten(e.to_string())))
+        }
+    }
+}
+
 /// Why a cache was not used.
 #[derive(Debug)]
 enum Miss {
@@ -125,7 +204,7 @@ enum Miss {
 }
 
 /// Reads the cache when it matches `key` and is intact.
-fn read_cache(npy_path: &Path, json_path: &Path, key: &SourceKey) -> Result<Matrix, Miss> {
+fn read_cache(npy_path: &Path, json_path: &Path, key: &CacheKey) -> Result<Matrix, Miss> {
     let text = match std::fs::read(json_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Absent),
@@ -136,7 +215,7 @@ fn read_cache(npy_path: &Path, json_path: &Path, key: &SourceKey) -> Result<Matr
     if meta.format != FORMAT || meta.version != VERSION || meta.cols != N_FIELDS {
         return Err(Miss::Stale);
     }
-    if &meta.source != key {
+    if meta.key.as_ref() != Some(key) {
         return Err(Miss::Stale);
     }
     let corrupt = |what: &str| Miss::Corrupt(what.to_string());
@@ -182,7 +261,7 @@ fn read_cache(npy_path: &Path, json_path: &Path, key: &SourceKey) -> Result<Matr
 }
 
 /// Writes the npy, then the sidecar.
-fn write_cache(npy_path: &Path, json_path: &Path, key: &SourceKey, values: &Matrix) -> Result<()> {
+fn write_cache(npy_path: &Path, json_path: &Path, key: &CacheKey, values: &Matrix) -> Result<()> {
     let le: std::borrow::Cow<[f64]> = if cfg!(target_endian = "little") {
         std::borrow::Cow::Borrowed(values.as_slice())
     } else {
@@ -204,7 +283,7 @@ fn write_cache(npy_path: &Path, json_path: &Path, key: &SourceKey, values: &Matr
     let meta = CacheMeta {
         format: FORMAT.into(),
         version: VERSION,
-        source: key.clone(),
+        key: Some(key.clone()),
         rows: values.rows(),
         cols: values.cols(),
         data_xxh3: hex(combine(&hashes)),
@@ -215,12 +294,12 @@ fn write_cache(npy_path: &Path, json_path: &Path, key: &SourceKey, values: &Matr
 }
 
 /// The checksum of the block hashes.
-fn combine(hashes: &[u64]) -> u64 {
+pub(crate) fn combine(hashes: &[u64]) -> u64 {
     let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
     xxh3_64(&bytes)
 }
 
-fn hex(h: u64) -> String {
+pub(crate) fn hex(h: u64) -> String {
     format!("{h:016x}")
 }
 

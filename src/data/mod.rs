@@ -20,14 +20,15 @@ pub use split::{split, Dataset, SplitOptions, SplitSizes, Splits};
 pub use standardize::Standardizer;
 pub use table::{Provenance, RawTable, FULL_ROWS, N_FEATURES, N_FIELDS};
 
-use crate::error::{Error, Result, Setting};
+use crate::error::Result;
 use crate::observer::Observer;
 use std::path::PathBuf;
 
 /// Where the rows come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataSource {
-    /// A `.txt`/`.csv`, `.zip` or `.gz` file in UCI format.
+    /// A `.txt`/`.csv`, `.zip` or `.gz` file in UCI format; `-` is standard input, read (like a
+    /// pipe or a FIFO) as a stream, without a cache.
     File(PathBuf),
     /// The embedded MSD-like generator.
     Synthetic { rows: usize, seed: u64 },
@@ -55,6 +56,16 @@ pub struct DataOptions {
     pub split: SplitOptions,
     /// Use (and write) the binary cache beside a text source.
     pub use_cache: bool,
+    /// Directory of the synthetic data's cache (the caller chooses it, e.g. a user cache
+    /// directory); `None`: generate the rows every time. Used only when `use_cache` is set.
+    pub synthetic_cache: Option<PathBuf>,
+}
+
+/// Bytes of memory that loading and splitting `rows` rows takes at its peak: the raw table
+/// (`rows x 91` doubles) and the standardized splits beside it (`rows x 90` doubles and a
+/// target each); `None` when the count does not even fit in 64 bits.
+pub fn load_bytes(rows: usize) -> Option<u64> {
+    (rows as u64).checked_mul(((N_FIELDS + N_FEATURES + 1) * 8) as u64)
 }
 
 /// Loads the whole table from `source`, reporting notes and reading progress to `observer`.
@@ -80,13 +91,7 @@ pub fn load_table(
             })
         }
         DataSource::Synthetic { rows, seed } => {
-            if *rows < 2 {
-                return Err(Error::setting(
-                    Setting::SyntheticRows,
-                    rows,
-                    "synthetic data needs at least 2 rows",
-                ));
-            }
+            synthetic::check_rows(*rows)?;
             Ok(RawTable {
                 values: synthetic::generate(*rows, *seed),
                 provenance: Provenance::Synthetic {
@@ -100,7 +105,16 @@ pub fn load_table(
 
 /// Loads, labels, splits and standardizes: everything a trainer needs.
 pub fn load_splits(options: &DataOptions, observer: &dyn Observer) -> Result<(RawTable, Splits)> {
-    let table = load_table(&options.source, options.use_cache, observer)?;
+    let table = match (&options.source, &options.synthetic_cache) {
+        (DataSource::Synthetic { rows, seed }, Some(dir)) if options.use_cache => RawTable {
+            values: cache::load_synthetic(dir, *rows, *seed, observer)?.0,
+            provenance: Provenance::Synthetic {
+                rows: *rows,
+                seed: *seed,
+            },
+        },
+        (source, _) => load_table(source, options.use_cache, observer)?,
+    };
     let splits = split(&table, &options.split)?;
     Ok((table, splits))
 }

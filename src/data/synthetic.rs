@@ -11,18 +11,52 @@
 //! draws everything else from its own stream `a + 1`, and the artists are generated in parallel
 //! into fixed places of the output. The result depends on the seed only, not on the threads.
 
+mod stream;
 pub mod timbre;
 pub mod years;
+
+pub use stream::write_uci;
 
 use super::matrix::Matrix;
 use super::split::{resolve_sizes, SplitOptions};
 use super::table::N_FIELDS;
+use crate::error::{Error, Result, Setting};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 /// Most songs of one artist.
 pub const MAX_SONGS_PER_ARTIST: usize = 60;
+
+/// Version of the generator: a cache of its rows is valid for this version only. Raise it with
+/// any change that changes the rows of a seed.
+pub const GENERATOR_VERSION: u32 = 1;
+
+/// Checks a row count before any memory is taken: at least 2, and a matrix whose byte count
+/// (`rows x 91 x 8`) this machine can address at all. Whether the memory is there is the
+/// caller's question ([`crate::data::load_bytes`] says how much a load needs).
+pub fn check_rows(rows: usize) -> Result<()> {
+    if rows < 2 {
+        return Err(Error::setting(
+            Setting::SyntheticRows,
+            rows,
+            "synthetic data needs at least 2 rows",
+        ));
+    }
+    let bytes = rows
+        .checked_mul(N_FIELDS * 8)
+        .filter(|&b| b <= isize::MAX as usize);
+    if bytes.is_none() {
+        return Err(Error::setting(
+            Setting::SyntheticRows,
+            rows,
+            format!(
+                "{rows} rows of {N_FIELDS} numbers need more bytes than this machine can address"
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// The random stream of one artist (`artist + 1`; stream 0 lays out the song counts).
 fn artist_rng(seed: u64, artist: usize) -> ChaCha8Rng {
@@ -38,22 +72,50 @@ fn artist_rng(seed: u64, artist: usize) -> ChaCha8Rng {
 /// train/test boundary for `rows` rows (463,715 of 515,345, or the same fraction), so that no
 /// artist straddles it; the last artist of each part is shortened to fit.
 pub fn artist_song_counts(rows: usize, seed: u64) -> Vec<usize> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(0);
-    let cut = resolve_sizes(rows, &SplitOptions::default())
-        .map(|s| s.train_part)
-        .unwrap_or(rows);
-    let mut counts = Vec::with_capacity(rows / 10 + 2);
-    for part in [cut, rows - cut] {
-        let mut left = part;
-        while left > 0 {
-            let draw = (rng.gen::<f64>() * ((MAX_SONGS_PER_ARTIST + 1) as f64).ln()).exp();
-            let songs = (draw as usize).clamp(1, MAX_SONGS_PER_ARTIST).min(left);
-            counts.push(songs);
-            left -= songs;
+    ArtistCounts::new(rows, seed).collect()
+}
+
+/// The songs of each artist in file order, drawn one at a time ([`artist_song_counts`] as a
+/// stream, so that a file of any length can be written without holding them all).
+pub struct ArtistCounts {
+    rng: ChaCha8Rng,
+    /// Rows left in the current part, then in the second.
+    left: usize,
+    second: usize,
+}
+
+impl ArtistCounts {
+    pub fn new(rows: usize, seed: u64) -> ArtistCounts {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(0);
+        let cut = resolve_sizes(rows, &SplitOptions::default())
+            .map(|s| s.train_part)
+            .unwrap_or(rows);
+        ArtistCounts {
+            rng,
+            left: cut,
+            second: rows - cut,
         }
     }
-    counts
+}
+
+impl Iterator for ArtistCounts {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.left == 0 {
+            if self.second == 0 {
+                return None;
+            }
+            self.left = std::mem::take(&mut self.second);
+        }
+        let draw = (self.rng.gen::<f64>() * ((MAX_SONGS_PER_ARTIST + 1) as f64).ln()).exp();
+        let songs = (draw as usize)
+            .clamp(1, MAX_SONGS_PER_ARTIST)
+            .min(self.left);
+        self.left -= songs;
+        Some(songs)
+    }
 }
 
 /// The artist (index into [`artist_song_counts`]) of every row.
@@ -76,9 +138,16 @@ pub fn round5(v: f64) -> f64 {
 pub fn generate(rows: usize, seed: u64) -> Matrix {
     let counts = artist_song_counts(rows, seed);
     let mut data = vec![0.0; rows * N_FIELDS];
+    fill_artists(&mut data, &counts, 0, seed);
+    Matrix::from_vec(rows, N_FIELDS, data)
+}
+
+/// Fills `data` with the rows of the artists `first..` whose song counts are `counts`, in
+/// parallel, each artist from its own stream.
+fn fill_artists(data: &mut [f64], counts: &[usize], first: usize, seed: u64) {
     let mut blocks = Vec::with_capacity(counts.len());
-    let mut rest = data.as_mut_slice();
-    for &songs in &counts {
+    let mut rest = data;
+    for &songs in counts {
         let (block, tail) = rest.split_at_mut(songs * N_FIELDS);
         blocks.push(block);
         rest = tail;
@@ -88,8 +157,7 @@ pub fn generate(rows: usize, seed: u64) -> Matrix {
         .into_par_iter()
         .enumerate()
         .with_min_len(16)
-        .for_each(|(artist, block)| fill_artist(block, &centres, seed, artist));
-    Matrix::from_vec(rows, N_FIELDS, data)
+        .for_each(|(k, block)| fill_artist(block, &centres, seed, first + k));
 }
 
 /// Writes the rows of one artist into `block` (`songs x 91`).

@@ -31,6 +31,17 @@ pub fn parse_file(path: &Path, observer: &dyn Observer) -> Result<Matrix> {
     open::with_source(path, observer, blocks::parse_source)
 }
 
+/// The whole text of `path` (plain, `.gz` or a `.zip` holding one text file; `-` for standard
+/// input), decompressed: for readers of other line formats (`predict`'s rows).
+pub fn read_text(path: &Path, observer: &dyn Observer) -> Result<Vec<u8>> {
+    open::with_source(path, observer, |source| {
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(source.reader, &mut text)
+            .map_err(|e| stream::read_error(source.kind, &source.name, e))?;
+        Ok(text)
+    })
+}
+
 /// Parses UCI text held in memory; `name` is what error messages call it.
 pub fn parse_bytes(bytes: &[u8], name: &Path) -> Result<Matrix> {
     let mut reader = bytes;

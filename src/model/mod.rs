@@ -18,5 +18,7 @@ pub(crate) use evaluate::{loss_totals, totals};
 pub use gradcheck::{gradcheck, gradcheck_at, GradcheckReport, MAX_REL_ERROR};
 pub use io::{Model, Training, FORMAT as MODEL_FORMAT, VERSION as MODEL_VERSION};
 pub use params::{Init, Params};
-pub use predict::{format_probabilities, predict_file, read_rows};
+pub use predict::{
+    format_predictions, format_probabilities, predict_file, read_rows, OutputFormat,
+};
 pub use score::{logits, probabilities};

@@ -12,11 +12,35 @@ pub fn cli() -> assert_cmd::Command {
     assert_cmd::Command::from_std(cli_process())
 }
 
-/// [`cli`] as a plain process, for tests that spawn, limit or kill it.
+/// [`cli`] as a plain process, for tests that spawn, limit or kill it. Its user cache (of the
+/// synthetic data) is a directory of this test run, not the user's, and no proxy is set.
 pub fn cli_process() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("msd-century"));
     cmd.env_remove("MSD_DATA");
+    cmd.env("XDG_CACHE_HOME", test_cache_home());
+    for proxy in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
+    ] {
+        cmd.env_remove(proxy);
+    }
     cmd
+}
+
+/// The user cache directory that the tests' commands see, one per test run.
+pub fn test_cache_home() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        tempfile::Builder::new()
+            .prefix("msd-test-cache-")
+            .tempdir()
+            .expect("cache directory")
+    })
+    .path()
 }
 
 /// The bits of each value: equality that tells `-0.0` from `0.0` and compares NaNs.
@@ -173,4 +197,14 @@ pub fn library(
     msd_century::train::LibrarySettings { l2: Some(l2) }
         .check()?
         .fit(data)
+}
+
+/// Sends the signal `name` (`INT`, `TERM`, `KILL`) to the process `pid`.
+pub fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -{name} {pid}");
 }

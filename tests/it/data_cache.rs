@@ -67,7 +67,8 @@ fn a_changed_source_is_parsed_again() {
     cache::load(&path, &Silent).unwrap();
     let before = mtime(&path);
 
-    // Same size, different bytes, same modification time: only the sampled hash can tell.
+    // Same size, different bytes, same modification time (`touch -r`, `rsync -t`): only the
+    // hash of the contents can tell.
     let other = sample(30, 2);
     assert_eq!(
         other.len(),
@@ -83,10 +84,8 @@ fn a_changed_source_is_parsed_again() {
     );
     assert_eq!(cache::load(&path, &Silent).unwrap().1, Outcome::Hit);
 
-    // Same bytes, touched.
+    // Same bytes, touched: the contents decide, so the cache still serves them.
     set_mtime(&path, before + Duration::from_secs(5));
-    let (_, outcome) = cache::load(&path, &Silent).unwrap();
-    assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
     assert_eq!(cache::load(&path, &Silent).unwrap().1, Outcome::Hit);
 }
 
@@ -302,4 +301,112 @@ mod damage {
             prop_assert!(!(changed && outcome == Outcome::Hit), "damaged npy served");
         }
     }
+}
+
+/// `data inspect --json` of `data` with `extra` flags, without the source's name.
+fn inspect(data: &Path, extra: &[&str]) -> serde_json::Value {
+    let out = common::cli()
+        .args(["data", "inspect", "--json", "--data"])
+        .arg(data)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn an_edit_that_keeps_size_and_time_gives_the_numbers_of_no_cache() {
+    let (_dir, path) = setup(30);
+    let before = inspect(&path, &[]);
+    let stamp = mtime(&path);
+    std::fs::write(&path, sample(30, 5)).unwrap();
+    set_mtime(&path, stamp); // `touch -r`, `rsync -t`
+    let after = inspect(&path, &[]);
+    assert_ne!(after, before);
+    assert_eq!(after, inspect(&path, &["--no-cache"]));
+}
+
+#[test]
+fn synthetic_data_are_cached_by_generator_rows_and_seed() {
+    let dir = common::temp_dir();
+    let load = |rows, seed| cache::load_synthetic(dir.path(), rows, seed, &Silent).unwrap();
+    let generated = msd_century::data::synthetic::generate(700, 4);
+    let (first, outcome) = load(700, 4);
+    assert_eq!(outcome, Outcome::Built);
+    let (second, outcome) = load(700, 4);
+    assert_eq!(outcome, Outcome::Hit);
+    assert_eq!(
+        common::bits(first.as_slice()),
+        common::bits(generated.as_slice())
+    );
+    assert_eq!(
+        common::bits(second.as_slice()),
+        common::bits(generated.as_slice())
+    );
+
+    // Other rows or another seed: their own cache, never the first one's.
+    for (rows, seed) in [(701, 4), (700, 5)] {
+        let (m, outcome) = load(rows, seed);
+        assert_eq!(outcome, Outcome::Built);
+        let want = msd_century::data::synthetic::generate(rows, seed);
+        assert_eq!(common::bits(m.as_slice()), common::bits(want.as_slice()));
+    }
+    assert_eq!(load(700, 4).1, Outcome::Hit);
+
+    // Damaged: detected and generated again.
+    let (npy, _) = cache::synthetic_cache_paths(dir.path(), 700, 4);
+    let mut bytes = std::fs::read(&npy).unwrap();
+    let n = bytes.len();
+    bytes[n - 9] ^= 0x10;
+    std::fs::write(&npy, &bytes).unwrap();
+    let (m, outcome) = load(700, 4);
+    assert!(
+        matches!(&outcome, Outcome::Rebuilt(why) if why.contains("checksum")),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        common::bits(m.as_slice()),
+        common::bits(generated.as_slice())
+    );
+    assert_eq!(load(700, 4).1, Outcome::Hit);
+}
+
+#[test]
+fn the_command_line_caches_synthetic_data_in_the_user_cache_unless_told_not_to() {
+    let home = common::temp_dir();
+    let inspect = |extra: &[&str]| {
+        let out = common::cli()
+            .env("XDG_CACHE_HOME", home.path())
+            .args([
+                "data",
+                "inspect",
+                "--json",
+                "--data",
+                "synthetic",
+                "--rows",
+                "900",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let plain = inspect(&["--no-cache"]);
+    assert!(!home.path().join("msd-century").exists());
+    assert_eq!(inspect(&[]), plain);
+    let names: Vec<String> = common::files(&home.path().join("msd-century"))
+        .into_keys()
+        .collect();
+    assert_eq!(names, ["synthetic-g1-900-1.json", "synthetic-g1-900-1.npy"]);
+    assert_eq!(inspect(&[]), plain);
 }

@@ -112,7 +112,7 @@ fn fetch(base: &str, name: &str, dest: &Path, rows: usize) -> std::process::Outp
             "--dest",
         ])
         .arg(dest)
-        .args(["--expect-rows", &rows.to_string()])
+        .args(["--expect-rows", &rows.to_string(), "--sha256", "any"])
         .output()
         .expect("run")
 }
@@ -348,7 +348,7 @@ fn a_download_killed_midway_leaves_no_file_under_the_final_name() {
             "--dest",
         ])
         .arg(dir.path())
-        .args(["--expect-rows", "40"])
+        .args(["--expect-rows", "40", "--sha256", "any"])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -385,5 +385,171 @@ fn a_download_killed_midway_leaves_no_file_under_the_final_name() {
     );
     assert_eq!(std::fs::read(dir.path().join("slow.zip")).unwrap(), body);
     assert_eq!(listing(dir.path()), vec!["slow.zip"]);
+    assert_eq!(server.join().unwrap(), 1);
+}
+
+/// SHA-256 of `bytes`, in hex.
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `data fetch` of `urls` (tried in order) with the hash `sha`, and extra environment.
+fn fetch_urls(
+    urls: &[String],
+    dest: &Path,
+    sha: &str,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = common::cli();
+    cmd.args(["data", "fetch", "--dest"])
+        .arg(dest)
+        .args(["--expect-rows", "30", "--sha256", sha]);
+    for url in urls {
+        cmd.args(["--url", url]);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run")
+}
+
+#[test]
+fn a_wrong_hash_is_refused_and_leaves_nothing() {
+    let body = archive(30);
+    let route = || Route {
+        path: "/x.zip",
+        status: 200,
+        send: body.len(),
+        body: body.clone(),
+        ..Route::default()
+    };
+    let (base, server) = serve(vec![route()], 1);
+    let dir = common::temp_dir();
+    // The pinned hash of the UCI archive, which this small archive is not.
+    let out = fetch_urls(
+        &[format!("{base}/x.zip")],
+        dir.path(),
+        "06f801af323bb7798e800583acce4ea1ed2697ac12c23f4424aea0a7a3d09e11",
+        &[],
+    );
+    let stderr = failed(&out);
+    assert!(stderr.contains("expected 06f801af"), "{stderr}");
+    assert!(stderr.contains("download it by hand"), "{stderr}");
+    assert!(
+        stderr.contains(&dir.path().join("x.zip").display().to_string()),
+        "{stderr}"
+    );
+    assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+    server.join().unwrap();
+    // The right hash: accepted.
+    let (base, server) = serve(vec![route()], 1);
+    let out = fetch_urls(&[format!("{base}/x.zip")], dir.path(), &sha256(&body), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(listing(dir.path()), vec!["x.zip"]);
+    server.join().unwrap();
+}
+
+#[test]
+fn a_first_address_that_fails_falls_back_to_the_second() {
+    let body = archive(30);
+    let (base, server) = serve(
+        vec![Route {
+            path: "/second/YearPredictionMSD.zip",
+            status: 200,
+            send: body.len(),
+            body: body.clone(),
+            ..Route::default()
+        }],
+        2,
+    );
+    let dir = common::temp_dir();
+    let urls = [
+        format!("{base}/first/YearPredictionMSD.txt.zip"),
+        format!("{base}/second/YearPredictionMSD.zip"),
+    ];
+    let out = fetch_urls(&urls, dir.path(), &sha256(&body), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Saved under the first address's name, where the other commands look for it.
+    assert_eq!(listing(dir.path()), vec!["YearPredictionMSD.txt.zip"]);
+    assert_eq!(server.join().unwrap(), 2);
+}
+
+#[test]
+fn the_proxy_of_the_environment_is_used_and_no_proxy_is_honoured() {
+    let body = archive(30);
+    // A loopback "proxy" that answers every request itself and records its request line.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let served = body.clone();
+    let proxy_thread = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut request = String::new();
+        reader.read_line(&mut request).unwrap();
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap() == 0 || header == "\r\n" {
+                break;
+            }
+        }
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            served.len()
+        )
+        .unwrap();
+        stream.write_all(&served).unwrap();
+        request
+    });
+    let dir = common::temp_dir();
+    // A host that does not exist: only the proxy can answer.
+    let url = "http://msd-century.invalid/data/x.zip".to_string();
+    let out = fetch_urls(
+        std::slice::from_ref(&url),
+        dir.path(),
+        &sha256(&body),
+        &[("HTTP_PROXY", &proxy)],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let request = proxy_thread.join().unwrap();
+    assert_eq!(request.trim(), format!("GET {url} HTTP/1.1"));
+
+    // NO_PROXY: the host is reached directly, the (dead) proxy never asked.
+    let (base, server) = serve(
+        vec![Route {
+            path: "/y.zip",
+            status: 200,
+            send: body.len(),
+            body: body.clone(),
+            ..Route::default()
+        }],
+        1,
+    );
+    let env = [
+        ("HTTP_PROXY", "http://127.0.0.1:9"),
+        ("NO_PROXY", "localhost,127.0.0.1"),
+    ];
+    let out = fetch_urls(&[format!("{base}/y.zip")], dir.path(), &sha256(&body), &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(server.join().unwrap(), 1);
 }

@@ -88,8 +88,11 @@ fn old_or_new(
     let now = common::files(dir);
     let mut temps = 0;
     for (name, bytes) in &now {
-        let file = Path::new(name).file_name().unwrap().to_string_lossy();
-        if file.starts_with(".msd-tmp-") {
+        // A temporary file, a staged set or the lock of a killed writer (see output_sets.rs).
+        let hidden = Path::new(name)
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with(".msd-"));
+        if hidden {
             temps += 1;
             continue;
         }

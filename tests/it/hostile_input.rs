@@ -278,7 +278,21 @@ fn is_header(line: &[u8]) -> bool {
 fn reference_uci(bytes: &[u8]) -> Verdict {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (lines, _) = lines_of(bytes);
-    let skip = usize::from(lines.first().is_some_and(|l| is_header(l)));
+    let header = lines.first().is_some_and(|l| is_header(l));
+    // A first line that would pass for a header, or starts as compressed data, must be text.
+    if let Some(first) = lines.first() {
+        let first = first.strip_suffix(b"\r").unwrap_or(first);
+        let compressed = first.starts_with(&[0x1f, 0x8b]) || first.starts_with(b"PK\x03\x04");
+        let text =
+            std::str::from_utf8(first).is_ok() && !first.iter().any(|&b| b < 0x20 && b != b'\t');
+        if (header || compressed || first.starts_with(b"PK\x05\x06")) && !text {
+            return Verdict::Bad {
+                line: 1,
+                field: None,
+            };
+        }
+    }
+    let skip = usize::from(header);
     let mut values = Vec::new();
     let mut first_blank = None;
     for (i, raw) in lines.iter().enumerate().skip(skip) {
@@ -460,14 +474,20 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // `predict` input.
 
-/// `predict` input, plainly: each line (`\n`-separated, surrounding whitespace and a `\r`
-/// ignored) empty, or 90 or 91 comma-separated finite numbers (the first of 91 a year, dropped).
+/// `predict` input, plainly: a final `\n` ends the last line; every line (`\n`-separated,
+/// surrounding whitespace and a `\r` ignored) holds 90 or 91 comma-separated finite numbers,
+/// all lines as many (the first of 91 a whole year, dropped); an empty line is an error.
 fn reference_predict(bytes: &[u8]) -> Result<Vec<Vec<f64>>, (u64, Option<usize>)> {
     let mut rows = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    if body.is_empty() {
+        return Ok(rows);
+    }
+    let mut width = None;
+    for (i, line) in body.split(|&b| b == b'\n').enumerate() {
         let line_no = i as u64 + 1;
         if std::str::from_utf8(line).is_ok_and(|s| s.trim().is_empty()) {
-            continue;
+            return Err((line_no, None));
         }
         let fields: Vec<&[u8]> = line.split(|&b| b == b',').collect();
         let skip = match fields.len() {
@@ -475,13 +495,16 @@ fn reference_predict(bytes: &[u8]) -> Result<Vec<Vec<f64>>, (u64, Option<usize>)
             91 => 1,
             _ => return Err((line_no, None)),
         };
+        if *width.get_or_insert(fields.len()) != fields.len() {
+            return Err((line_no, None));
+        }
         let mut row = Vec::new();
         for (j, f) in fields.iter().enumerate() {
             let v = std::str::from_utf8(f)
                 .ok()
                 .and_then(|s| s.trim().parse::<f64>().ok());
             match v {
-                Some(v) if v.is_finite() => row.push(v),
+                Some(v) if v.is_finite() && (j >= skip || v.fract() == 0.0) => row.push(v),
                 _ => return Err((line_no, Some(j + 1))),
             }
         }
@@ -493,12 +516,8 @@ fn reference_predict(bytes: &[u8]) -> Result<Vec<Vec<f64>>, (u64, Option<usize>)
 fn valid_predict_input(seed: u64) -> Vec<u8> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let rows = rng.gen_range(1..=5);
-    let lines: Vec<Vec<u8>> = (0..rows)
-        .map(|_| {
-            let fields = if rng.gen_bool(0.5) { 90 } else { FIELDS };
-            valid_lines(&mut rng, 1, fields).remove(0)
-        })
-        .collect();
+    let fields = if rng.gen_bool(0.5) { 90 } else { FIELDS };
+    let lines = valid_lines(&mut rng, rows, fields);
     join(&lines, rng.gen_bool(0.2), rng.gen_bool(0.8))
 }
 
@@ -860,6 +879,7 @@ proptest! {
                         source: msd_century::data::DataSource::File(path.clone()),
                         split: Default::default(),
                         use_cache: false,
+                        synthetic_cache: None,
                     };
                     let err = msd_century::data::load_splits(&options, &Silent).unwrap_err();
                     match err {

@@ -7,6 +7,7 @@
 mod common;
 
 mod browser;
+mod cli_fuzz;
 mod data_cache;
 mod data_fetch;
 mod data_load;
@@ -16,6 +17,7 @@ mod faults;
 mod hostile_input;
 mod model_gradient;
 mod numeric_extremes;
+mod output_sets;
 mod sklearn_reference;
 mod smoke;
 mod study;
@@ -24,3 +26,4 @@ mod synthetic;
 mod train_cli;
 mod train_sgd;
 mod train_solvers;
+mod user_path;

@@ -226,6 +226,7 @@ fn small_splits() -> msd_century::data::Splits {
         },
         split: SplitOptions::default(),
         use_cache: false,
+        synthetic_cache: None,
     };
     load_splits(&options, &Silent).expect("synthetic splits").1
 }

@@ -1,68 +1,91 @@
-//! What identifies a source file's contents cheaply: its size, its modification time, and a
-//! hash of sampled blocks (the first and last MiB and four evenly spaced in between; the whole
-//! file when it is small). A change in any of them means the cache no longer describes the file.
+//! What a cache was made from, and how a source file's contents are identified: the size and an
+//! xxh3 hash of every byte. Hashing the whole file (in parallel blocks) costs a read of it on
+//! every load, but an edit that keeps the size and the modification time (`touch -r`,
+//! `rsync -t`, coarse file-system clocks) is still seen; a touch alone changes nothing.
 
-use super::read_at;
+use super::{combine, hex, read_at, HASH_BLOCK};
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use std::fs::File;
 use std::path::Path;
-use std::time::UNIX_EPOCH;
 use xxhash_rust::xxh3::Xxh3;
 
-/// Bytes of each sampled block.
-const SAMPLE_BYTES: u64 = 1 << 20;
-/// Files up to this size are hashed whole.
-const WHOLE_BYTES: u64 = 8 << 20;
+/// What a cache holds the rows of.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CacheKey {
+    /// A text file with these contents.
+    File(SourceKey),
+    /// The embedded generator's rows.
+    Synthetic {
+        /// [`crate::data::synthetic::GENERATOR_VERSION`]: a new generator gives other rows.
+        generator: u32,
+        rows: usize,
+        seed: u64,
+    },
+}
 
-/// The identity of a source file.
+/// The identity of a source file's contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceKey {
     pub size: u64,
-    /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
-    pub mtime_ns: u64,
-    /// xxh3-64 of the size and the sampled blocks, in hex.
-    pub sample_xxh3: String,
+    /// xxh3-64 of the whole file, in blocks of 8 MiB combined as the cache's own checksum, in hex.
+    pub content_xxh3: String,
 }
 
-/// Reads the key of `path`.
+/// Reads and hashes the whole of `path`.
 pub fn source_key(path: &Path) -> Result<SourceKey> {
     let io = |e| Error::io(path, e);
     let file = File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
+    if !meta.is_file() {
         return Err(io(std::io::Error::new(
-            std::io::ErrorKind::IsADirectory,
-            "is a directory",
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
         )));
     }
     let size = meta.len();
-    let mtime_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
-    let mut hasher = Xxh3::new();
-    hasher.update(&size.to_le_bytes());
-    let mut buf = Vec::new();
-    for (offset, len) in sample_ranges(size) {
-        buf.resize(len as usize, 0);
-        read_at(&file, &mut buf, offset).map_err(io)?;
-        hasher.update(&buf);
-    }
     Ok(SourceKey {
         size,
-        mtime_ns,
-        sample_xxh3: format!("{:016x}", hasher.digest()),
+        content_xxh3: hex(hash_file(&file, size).map_err(io)?),
     })
 }
 
-/// The `(offset, length)` blocks hashed for a file of `size` bytes.
-pub fn sample_ranges(size: u64) -> Vec<(u64, u64)> {
-    if size <= WHOLE_BYTES {
-        return vec![(0, size)];
-    }
-    let last = size - SAMPLE_BYTES;
-    (0..=5).map(|k| (last * k / 5, SAMPLE_BYTES)).collect()
+/// The checksum of the first `size` bytes of `file`: blocks hashed in parallel, then combined.
+///
+/// Each thread takes a run of blocks and reads each in small pieces that stay in its core's
+/// cache while they are hashed (the streamed xxh3 of a block equals its one-shot hash): the
+/// bytes cross memory once, from the page cache, instead of being written out and read back.
+pub fn hash_file(file: &File, size: u64) -> std::io::Result<u64> {
+    const PIECE: usize = 256 << 10;
+    let blocks = size.div_ceil(HASH_BLOCK as u64) as usize;
+    let runs = (rayon::current_num_threads() * 4).clamp(1, blocks.max(1));
+    let per_run = blocks.div_ceil(runs).max(1);
+    let hashes: std::io::Result<Vec<Vec<u64>>> = (0..blocks)
+        .step_by(per_run)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|first| {
+            let mut buf = vec![0u8; PIECE];
+            (first..(first + per_run).min(blocks))
+                .map(|i| {
+                    let start = i as u64 * HASH_BLOCK as u64;
+                    let end = (start + HASH_BLOCK as u64).min(size);
+                    let mut hasher = Xxh3::new();
+                    let mut at = start;
+                    while at < end {
+                        let len = (end - at).min(PIECE as u64) as usize;
+                        read_at(file, &mut buf[..len], at)?;
+                        hasher.update(&buf[..len]);
+                        at += len as u64;
+                    }
+                    Ok(hasher.digest())
+                })
+                .collect()
+        })
+        .collect();
+    let hashes: Vec<u64> = hashes?.into_iter().flatten().collect();
+    Ok(combine(&hashes))
 }
 
 #[cfg(test)]
@@ -70,12 +93,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn samples_cover_both_ends() {
-        assert_eq!(sample_ranges(100), vec![(0, 100)]);
-        let size = 450_000_000;
-        let r = sample_ranges(size);
-        assert_eq!(r.len(), 6);
-        assert_eq!(r[0], (0, SAMPLE_BYTES));
-        assert_eq!(r[5].0 + r[5].1, size);
+    fn the_hash_covers_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut bytes = vec![7u8; HASH_BLOCK + 1000];
+        std::fs::write(&path, &bytes).unwrap();
+        let a = source_key(&path).unwrap();
+        bytes[HASH_BLOCK / 2] = 8;
+        std::fs::write(&path, &bytes).unwrap();
+        let b = source_key(&path).unwrap();
+        assert_eq!(a.size, b.size);
+        assert_ne!(a.content_xxh3, b.content_xxh3);
+        // The streamed blocks hash as the one-shot blocks of the cache's checksum do.
+        let whole: Vec<u64> = bytes
+            .chunks(HASH_BLOCK)
+            .map(xxhash_rust::xxh3::xxh3_64)
+            .collect();
+        assert_eq!(b.content_xxh3, hex(combine(&whole)));
     }
 }

@@ -14,8 +14,11 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 
-/// Bytes read at a time; a line longer than this is refused.
+/// Bytes read at a time. A longer line grows its block, up to [`MAX_LINE_BYTES`].
 pub const BLOCK_BYTES: usize = 8 << 20;
+/// The longest line read (a valid line of 91 fields can be longer than a block when its numbers
+/// are written with millions of digits); a longer one is refused as such.
+pub const MAX_LINE_BYTES: usize = 256 << 20;
 /// Target size of the pieces parsed in parallel (cut at the next newline).
 const PIECE_BYTES: usize = 512 << 10;
 
@@ -24,11 +27,12 @@ const BYTES_PER_ROW_GUESS: u64 = 600;
 /// Cap of that guess (rows), so a huge input cannot ask for absurd memory up front.
 const MAX_ROWS_GUESS: u64 = 1_000_000;
 
-/// A buffer of `BLOCK_BYTES` whose first `len` bytes are whole lines (or the end of the file).
+/// A buffer (at least `BLOCK_BYTES`) whose first `len` bytes are whole lines (or the end of the
+/// file).
 struct Block {
     data: Vec<u8>,
     len: usize,
-    /// No newline in a full block: the line is too long.
+    /// A line longer than [`MAX_LINE_BYTES`] starts at `len`: nothing more is read.
     overlong: bool,
 }
 
@@ -46,7 +50,7 @@ pub fn parse_source(source: Source<'_>) -> Result<Matrix> {
         let (tx, rx) = sync_channel::<Block>(2);
         let (back_tx, back_rx) = channel::<Vec<u8>>();
         let parser = scope.spawn(move || Parser::new(name, size_hint, observer).run(rx, back_tx));
-        let mut read_result = read_blocks(reader, &tx, &back_rx);
+        let mut read_result = read_blocks(reader, &tx, &back_rx, MAX_LINE_BYTES);
         drop(tx);
         let outcome = parser.join();
         // A parse error in damaged compressed data: read on, and blame the archive if it is.
@@ -69,28 +73,46 @@ fn read_blocks(
     reader: &mut dyn Read,
     tx: &SyncSender<Block>,
     back: &Receiver<Vec<u8>>,
+    max_line: usize,
 ) -> std::io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     loop {
-        let mut data = back.try_recv().unwrap_or_else(|_| vec![0u8; BLOCK_BYTES]);
+        let mut data = back.try_recv().unwrap_or_default();
+        let size = BLOCK_BYTES
+            .max(carry.len() * 2)
+            .min(max_line.max(BLOCK_BYTES));
+        if data.len() < size {
+            data.resize(size, 0);
+        }
         data[..carry.len()].copy_from_slice(&carry);
-        let start = carry.len();
+        let mut filled = carry.len();
+        let mut searched = 0;
         carry.clear();
-        let got = read_up_to(reader, &mut data[start..])?;
-        let filled = start + got;
-        let at_end = filled < BLOCK_BYTES;
-        let (len, overlong) = if at_end {
-            (filled, false)
-        } else {
-            match memchr::memrchr(b'\n', &data[..filled]) {
+        // Fill the block; while it holds no newline, grow it (a long line), up to the limit.
+        let (len, overlong, at_end) = loop {
+            let got = read_up_to(reader, &mut data[filled..])?;
+            filled += got;
+            if filled < data.len() {
+                break (filled, false, true);
+            }
+            match memchr::memrchr(b'\n', &data[searched..filled]) {
                 Some(i) => {
-                    carry.extend_from_slice(&data[i + 1..filled]);
-                    (i + 1, false)
+                    let end = searched + i + 1;
+                    carry.extend_from_slice(&data[end..filled]);
+                    break (end, false, false);
                 }
-                None => (filled, true),
+                None if data.len() >= max_line => {
+                    // The lines before the long one are parsed; the long one is refused.
+                    let start = memchr::memrchr(b'\n', &data[..searched]).map_or(0, |i| i + 1);
+                    break (start, true, false);
+                }
+                None => {
+                    searched = filled;
+                    data.resize((data.len() * 2).min(max_line), 0);
+                }
             }
         };
-        if len > 0
+        if (len > 0 || overlong)
             && tx
                 .send(Block {
                     data,
@@ -157,7 +179,7 @@ impl<'a> Parser<'a> {
                 bytes
             } else {
                 self.started = true;
-                self.skip_header(bytes)
+                self.skip_header(bytes)?
             };
             self.parse_block(bytes)?;
             if block.overlong {
@@ -165,8 +187,8 @@ impl<'a> Parser<'a> {
                     path: self.name.to_path_buf(),
                     line: self.lines + 1,
                     message: format!(
-                        "line longer than {} MiB: not a UCI data file",
-                        BLOCK_BYTES >> 20
+                        "longer than {} MiB: not a line of UCI data",
+                        MAX_LINE_BYTES >> 20
                     ),
                 });
             }
@@ -184,29 +206,41 @@ impl<'a> Parser<'a> {
 
     /// Drops a UTF-8 byte-order mark and a first line of column names (with a notice).
     ///
-    /// A header is a first line whose first field holds letters and none of whose fields is a
-    /// number: a data line with a damaged year is an error, not a header to skip.
-    fn skip_header<'b>(&mut self, bytes: &'b [u8]) -> &'b [u8] {
+    /// A header is a first line of text whose first field holds letters and none of whose fields
+    /// is a number: a data line with a damaged year is an error, not a header to skip, and so is
+    /// a first line that would pass for one but is not text at all (bytes that are not UTF-8,
+    /// control characters: a compressed or binary file).
+    fn skip_header<'b>(&mut self, bytes: &'b [u8]) -> Result<&'b [u8]> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
         let line = &bytes[..end];
-        let mut fields = line
-            .strip_suffix(b"\r")
-            .unwrap_or(line)
-            .split(|&b| b == b',');
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let mut fields = line.split(|&b| b == b',');
         let first = fields.next().unwrap_or(&[]);
         let is_name = parse_field(first).is_none()
             && first.iter().any(u8::is_ascii_alphabetic)
             && fields.all(|f| parse_field(f).is_none());
+        // Compressed data is never a line of numbers; other bytes are refused as a header only
+        // (a damaged data line gets the field's own error).
+        let compressed = super::stream::detect(line).compressed();
+        if compressed || is_name {
+            if let Some(why) = not_text(line) {
+                return Err(Error::Line {
+                    path: self.name.to_path_buf(),
+                    line: 1,
+                    message: why,
+                });
+            }
+        }
         if !is_name {
-            return bytes;
+            return Ok(bytes);
         }
         self.observer.event(Event::Note(Note::HeaderSkipped {
             path: self.name.to_path_buf(),
-            header: shorten_bytes(line.strip_suffix(b"\r").unwrap_or(line), 30),
+            header: shorten_bytes(line, 30),
         }));
         self.lines = 1;
-        &bytes[(end + 1).min(bytes.len())..]
+        Ok(&bytes[(end + 1).min(bytes.len())..])
     }
 
     /// Parses whole lines in parallel pieces and appends their rows.
@@ -269,6 +303,26 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Why `line` (the first of a file) is not text, if it is not: what a data file that is really
+/// an archive, a compressed stream inside another, or a binary file starts with.
+fn not_text(line: &[u8]) -> Option<String> {
+    let kind = super::stream::detect(line);
+    if kind.compressed() {
+        return Some(format!(
+            "not text but {} data (a compressed file inside another?): decompress it first",
+            kind.describe()
+        ));
+    }
+    let control = line.iter().any(|&b| b < 0x20 && b != b'\t');
+    if control || std::str::from_utf8(line).is_err() {
+        return Some(format!(
+            "not text (bytes that are not UTF-8 or are control characters): '{}'",
+            shorten_bytes(line, 30)
+        ));
+    }
+    None
+}
+
 /// Cuts `bytes` (whole lines) into pieces of about `size` bytes, each ending after a newline.
 fn cut_pieces(bytes: &[u8], size: usize) -> Vec<&[u8]> {
     let mut pieces = Vec::with_capacity(bytes.len() / size + 1);
@@ -292,6 +346,28 @@ fn cut_pieces(bytes: &[u8], size: usize) -> Vec<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The blocks `text` is cut into, as (length, overlong), with lines of at most `max_line`.
+    fn blocks(text: &[u8], max_line: usize) -> Vec<(usize, bool)> {
+        let (tx, rx) = sync_channel::<Block>(64);
+        let (_back_tx, back_rx) = channel::<Vec<u8>>();
+        read_blocks(&mut &text[..], &tx, &back_rx, max_line).unwrap();
+        drop(tx);
+        rx.iter().map(|b| (b.len, b.overlong)).collect()
+    }
+
+    #[test]
+    fn a_long_line_grows_its_block_up_to_the_limit() {
+        let mut text = b"1,2\n".to_vec();
+        text.extend(std::iter::repeat_n(b'7', BLOCK_BYTES + 100));
+        text.extend_from_slice(b"\n3,4\n");
+        // Read whole: the long line and the rest in a second, larger block.
+        let got = blocks(&text, 4 * BLOCK_BYTES);
+        assert_eq!(got, vec![(4, false), (text.len() - 4, false)]);
+        // Beyond the limit: the lines before it, then the long line refused.
+        let got = blocks(&text, BLOCK_BYTES);
+        assert_eq!(got, vec![(4, false), (0, true)]);
+    }
 
     #[test]
     fn pieces_cover_the_bytes_at_line_ends() {
