@@ -350,7 +350,7 @@ fn fit(solver: &Checked, splits: &Splits, observer: &Terminal) -> anyhow::Result
                     "alpha": l2 * n,
                     "sklearn_c": 1.0 / (l2 * n),
                     "gradient_tolerance": train::GRADIENT_TOLERANCE_PER_ROW * n,
-                    "max_iterations": fit.iterations,
+                    "max_iterations": train::MAX_ITERATIONS,
                 }),
                 newton: None,
             }

@@ -10,7 +10,7 @@ use crate::data::Splits;
 use crate::error::Result;
 use crate::model::{evaluate, Evaluation, Params};
 use crate::observer::{Muted, Observer};
-use crate::train::{Library, LibraryFit, Newton, NewtonFit};
+use crate::train::{Library, LibraryFit, Newton, NewtonFit, MAX_ITERATIONS};
 
 /// Loss and accuracy of one model on the three sets, and its loss minus the optimum's.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -52,7 +52,10 @@ pub struct FinalResult {
     pub newton_iterations: usize,
     pub newton_gradient_max_norm: f64,
     pub library_l2: f64,
-    pub library_iterations: usize,
+    /// L-BFGS iterations the library used: `None`, linfa-logistic does not report them.
+    pub library_iterations: Option<usize>,
+    /// The library's iteration limit.
+    pub library_max_iterations: u64,
 }
 
 /// The two reference models: the exact optimum and the library baseline.
@@ -138,5 +141,6 @@ pub fn run(
         newton_gradient_max_norm: newton_fit.gradient_max_norm,
         library_l2: library_fit.l2,
         library_iterations: library_fit.iterations,
+        library_max_iterations: MAX_ITERATIONS,
     })
 }

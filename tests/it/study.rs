@@ -204,6 +204,8 @@ fn run_writes_every_file_with_the_expected_structure() {
     }
     assert_eq!(json["final_eval"]["chosen"]["run_id"], cells[best]["id"]);
 
+    assert_eq!(json["final_eval"]["library_iterations"], Value::Null);
+
     // The optimum's training loss is a floor: no model is below it.
     let models = json["final_eval"]["models"].as_array().unwrap();
     let names: Vec<&str> = models.iter().filter_map(|m| m["name"].as_str()).collect();

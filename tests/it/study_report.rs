@@ -191,7 +191,8 @@ pub fn fake_results() -> StudyResults {
             newton_iterations: 6,
             newton_gradient_max_norm: 1e-12,
             library_l2: 1e-3,
-            library_iterations: 40,
+            library_iterations: None,
+            library_max_iterations: 2000,
         },
         standardization: StandardizationResult {
             learning_rate: best_cell.learning_rate,

@@ -218,7 +218,7 @@ pub struct FinalEval {
     newton_gradient: String,
     library_l2: String,
     library_c: String,
-    library_iterations: usize,
+    library_iterations: String,
     figure: FigureView,
     table: Table,
 }
@@ -230,6 +230,13 @@ pub fn final_eval(r: &StudyResults, figures: &[Figure]) -> Result<FinalEval> {
         format!("{:.4}", 1.0 / (fe.library_l2 * r.data.sizes.train as f64))
     } else {
         "infinity (no penalty)".into()
+    };
+    let library_iterations = match fe.library_iterations {
+        Some(n) => format!("{n} L-BFGS iterations"),
+        None => format!(
+            "linfa-logistic does not report how many L-BFGS iterations it used; its limit was {}",
+            fe.library_max_iterations
+        ),
     };
     let rows = fe
         .models
@@ -255,7 +262,7 @@ pub fn final_eval(r: &StudyResults, figures: &[Figure]) -> Result<FinalEval> {
         newton_gradient: format!("{:.2e}", fe.newton_gradient_max_norm),
         library_l2: format!("{:.4e}", fe.library_l2),
         library_c,
-        library_iterations: fe.library_iterations,
+        library_iterations,
         figure: figure(
             figures,
             "final_accuracy",
