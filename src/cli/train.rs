@@ -408,8 +408,11 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         data: Provenance,
         synthetic: bool,
         model_file: PathBuf,
+        /// Confusion matrix, precision, recall, F1 and ROC AUC of each set.
+        classification: super::classification::BySet,
     }
     let out = Out {
+        classification: super::classification::by_set(&params, &splits),
         train: eval_set(&params, &splits.train),
         val: eval_set(&params, &splits.val),
         test: eval_set(&params, &splits.test),
@@ -425,6 +428,7 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         print_eval("train", &out.train)?;
         print_eval("val", &out.val)?;
         print_eval("test", &out.test)?;
+        super::classification::print(&out.classification)?;
     }
     Ok(ExitCode::SUCCESS)
 }
