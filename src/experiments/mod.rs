@@ -12,7 +12,7 @@ pub mod runs;
 pub mod standardization_demo;
 pub mod study;
 
-pub use config::StudyConfig;
+pub use config::{BatchOrders, StudyConfig};
 pub use results::{StageTiming, StudyResults, RESULTS_FORMAT};
 pub use runs::{RunResult, RunSpec, RunStatus};
 pub use study::{run as run_study, GRID_AND_MONTE_CARLO};

@@ -33,8 +33,8 @@ const FIGURES: [&str; 6] = [
     "standardization",
 ];
 
-/// Runs `run --quick` on 20,000 synthetic rows in `cwd`, into `cwd/out`.
-fn run_study(cwd: &Path, threads: &str) {
+/// Runs `run --quick` on 20,000 synthetic rows in `cwd`, into `cwd/out`, with `extra` flags.
+fn run_study(cwd: &Path, threads: &str, extra: &[&str]) {
     common::cli()
         .current_dir(cwd)
         .env("RAYON_NUM_THREADS", threads)
@@ -48,6 +48,7 @@ fn run_study(cwd: &Path, threads: &str) {
             "--out",
             "out",
         ])
+        .args(extra)
         .assert()
         .success();
 }
@@ -81,7 +82,7 @@ fn read_json(path: &Path) -> Value {
 #[test]
 fn run_writes_every_file_with_the_expected_structure() {
     let dir = common::temp_dir();
-    run_study(dir.path(), "2");
+    run_study(dir.path(), "2", &[]);
     let out = dir.path().join("out");
 
     let html = std::fs::read_to_string(out.join("report.html")).expect("report");
@@ -296,8 +297,8 @@ fn figures_of(out: &Path) -> Value {
 #[test]
 fn same_seed_gives_the_same_figures_on_one_and_two_threads() {
     let (a, b) = (common::temp_dir(), common::temp_dir());
-    run_study(a.path(), "1");
-    run_study(b.path(), "2");
+    run_study(a.path(), "1", &[]);
+    run_study(b.path(), "2", &[]);
     let (out_a, out_b) = (a.path().join("out"), b.path().join("out"));
     assert_eq!(figures_of(&out_a), figures_of(&out_b));
     for sub in ["runs", "plots"] {
@@ -310,4 +311,48 @@ fn same_seed_gives_the_same_figures_on_one_and_two_threads() {
             assert!(x == y, "{sub}/{name:?} differs between 1 and 2 threads");
         }
     }
+}
+
+#[test]
+fn monte_carlo_runs_can_have_independent_batch_orders() {
+    let (a, b) = (common::temp_dir(), common::temp_dir());
+    run_study(a.path(), "2", &["--mc-orders", "independent"]);
+    run_study(b.path(), "2", &[]);
+    let json = read_json(&a.path().join("out/results.json"));
+    let shared = read_json(&b.path().join("out/results.json"));
+    assert_eq!(json["config"]["monte_carlo"]["orders"], "independent");
+    assert_eq!(shared["config"]["monte_carlo"]["orders"], "shared");
+    assert_eq!(json["grid"], shared["grid"], "the grid does not change");
+    let seeds = |j: &Value| -> Vec<u64> {
+        j["monte_carlo"]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["runs"].as_array().unwrap().iter())
+            .map(|r| r["shuffle_seed"].as_u64().unwrap())
+            .collect()
+    };
+    let (own, common_seeds) = (seeds(&json), seeds(&shared));
+    let mut unique = own.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), own.len(), "each run its own order");
+    assert_eq!(
+        common_seeds[0], common_seeds[1],
+        "shared: one order per batch size"
+    );
+    let grid_seeds: Vec<u64> = json["grid"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["shuffle_seed"].as_u64().unwrap())
+        .collect();
+    assert!(own.iter().all(|s| !grid_seeds.contains(s)));
+    // Same inits, other orders: other curves.
+    let first = |j: &Value| j["monte_carlo"]["groups"][0]["runs"][1]["history"].clone();
+    assert_ne!(first(&json), first(&shared));
+    let html = std::fs::read_to_string(a.path().join("out/report.html")).unwrap();
+    assert!(html.contains("(independent orders)"));
+    let html = std::fs::read_to_string(b.path().join("out/report.html")).unwrap();
+    assert!(html.contains("(shared orders)"));
 }

@@ -6,7 +6,7 @@ use super::parts::{
     f4, f6, figure, opt4, opt6, run_table, shell_words, status_text, FigureView, Row, Table,
 };
 use crate::error::{Error, Result};
-use crate::experiments::{RunResult, StudyResults};
+use crate::experiments::{BatchOrders, RunResult, StudyResults};
 use crate::report::chart::Figure;
 use serde::Serialize;
 
@@ -156,6 +156,8 @@ pub fn grid(r: &StudyResults, figures: &[Figure]) -> Result<Grid> {
 #[derive(Debug, Serialize)]
 pub struct MonteCarlo {
     learning_rate: String,
+    /// What the band measures, given the batch orders.
+    orders: &'static str,
     inits: usize,
     iterations: usize,
     figure: FigureView,
@@ -181,6 +183,16 @@ pub fn monte_carlo(r: &StudyResults, figures: &[Figure]) -> Result<MonteCarlo> {
         .collect();
     Ok(MonteCarlo {
         learning_rate: mc.learning_rate.to_string(),
+        orders: match r.config.monte_carlo.orders {
+            BatchOrders::Shared => {
+                "Every initialization sees the same batches (shared orders): the band is the \
+                 spread due to the initialization alone."
+            }
+            BatchOrders::Independent => {
+                "Each initialization has its own batch order (independent orders): the band is \
+                 the spread due to the initialization and the batch order together."
+            }
+        },
         inits: r.config.monte_carlo.inits,
         iterations: r.config.monte_carlo.iterations,
         figure: figure(
