@@ -211,6 +211,11 @@ impl StudyConfig {
             ),
         }
     }
+
+    /// Seed of the random split on which the producer effect is measured.
+    pub fn random_split_seed(&self) -> u64 {
+        derive_seed(self.seed, Stream::RandomSplit, 0)
+    }
 }
 
 /// Independent streams of seeds drawn from the study seed.
@@ -219,6 +224,7 @@ enum Stream {
     GridInit = 1,
     MonteCarloInit = 2,
     Shuffle = 3,
+    RandomSplit = 4,
     MonteCarloOrder = 5,
 }
 
@@ -256,7 +262,7 @@ mod tests {
     #[test]
     fn seeds_differ_by_stream_and_index_and_follow_the_study_seed() {
         let c = StudyConfig::default();
-        let mut seeds = vec![c.shuffle_seed(1), c.shuffle_seed(64)];
+        let mut seeds = vec![c.shuffle_seed(1), c.shuffle_seed(64), c.random_split_seed()];
         let mut independent = c.clone();
         independent.monte_carlo.orders = BatchOrders::Independent;
         seeds.extend((0..3).map(|k| independent.monte_carlo_shuffle_seed(1, k)));

@@ -161,6 +161,7 @@ mod tests {
             final_val_loss: losses.last().copied(),
             final_val_accuracy: None,
             final_params: None,
+            final_val: None,
         }
     }
 

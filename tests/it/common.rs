@@ -174,3 +174,27 @@ pub fn library(
         .check()?
         .fit(data)
 }
+
+/// A directory under Cargo's scratch space for integration tests (`target/tmp`), named for this
+/// test process and made empty: for outputs that several tests share, which outlive any one
+/// test. Directories of earlier processes with the same `name` are removed.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for entry in entries.flatten() {
+            let file = entry.file_name();
+            let file = file.to_string_lossy();
+            let stale = file
+                .strip_prefix(&format!("{name}-"))
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if stale {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = root.join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}

@@ -1,6 +1,7 @@
 //! The whole study on small generated data: every output file with the expected structure, the
-//! grid's cells really trained with their own batch sizes from fresh copies of one init, and the
-//! same seed gives the same figures on 1 and 2 threads.
+//! grid's cells really trained with their own batch sizes from fresh copies of one init, the same
+//! seed gives the same figures on 1 and 2 threads, and the Monte Carlo runs can have independent
+//! batch orders.
 
 use crate::common;
 
@@ -11,7 +12,8 @@ use msd_century::train::SgdSettings;
 use msd_century::Silent;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 const SECTIONS: [&str; 8] = [
     "1. Data and provenance",
@@ -53,6 +55,17 @@ fn run_study(cwd: &Path, threads: &str, extra: &[&str]) {
         .success();
 }
 
+/// The output directory of one `run --quick` on 20,000 synthetic rows on 2 threads, made once
+/// for every test that only reads it.
+pub fn quick_study() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = common::scratch_dir("quick-study");
+        run_study(&dir, "2", &[]);
+        dir.join("out")
+    })
+}
+
 /// Every key path of a JSON value; array elements are `[]` (the union over all elements).
 fn key_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
     match value {
@@ -81,9 +94,7 @@ fn read_json(path: &Path) -> Value {
 
 #[test]
 fn run_writes_every_file_with_the_expected_structure() {
-    let dir = common::temp_dir();
-    run_study(dir.path(), "2", &[]);
-    let out = dir.path().join("out");
+    let out = quick_study();
 
     let html = std::fs::read_to_string(out.join("report.html")).expect("report");
     let titles: Vec<&str> = html
@@ -176,6 +187,17 @@ fn run_writes_every_file_with_the_expected_structure() {
     }
     runs.push(&json["standardization"]["raw"]);
     assert_eq!(runs.len(), 3 + 16 + 6 + 1);
+    // A completed run's final validation figures, with their uncertainty, are its history's last.
+    for run in &runs {
+        let done = run["status"]["kind"] == "completed";
+        let fv = &run["final_val"];
+        assert_eq!(fv.is_null(), !done, "{}", run["id"]);
+        if done {
+            assert_eq!(fv["loss"], run["final_val_loss"], "{}", run["id"]);
+            assert_eq!(fv["accuracy"], run["final_val_accuracy"], "{}", run["id"]);
+            assert!(fv["loss_se"].as_f64().unwrap() > 0.0);
+        }
+    }
     let csv_files = std::fs::read_dir(out.join("runs")).unwrap().count();
     assert_eq!(csv_files, runs.len());
     for run in runs {
@@ -296,10 +318,9 @@ fn figures_of(out: &Path) -> Value {
 
 #[test]
 fn same_seed_gives_the_same_figures_on_one_and_two_threads() {
-    let (a, b) = (common::temp_dir(), common::temp_dir());
+    let a = common::temp_dir();
     run_study(a.path(), "1", &[]);
-    run_study(b.path(), "2", &[]);
-    let (out_a, out_b) = (a.path().join("out"), b.path().join("out"));
+    let (out_a, out_b) = (a.path().join("out"), quick_study().to_path_buf());
     assert_eq!(figures_of(&out_a), figures_of(&out_b));
     for sub in ["runs", "plots"] {
         for entry in std::fs::read_dir(out_a.join(sub)).unwrap() {
@@ -315,11 +336,11 @@ fn same_seed_gives_the_same_figures_on_one_and_two_threads() {
 
 #[test]
 fn monte_carlo_runs_can_have_independent_batch_orders() {
-    let (a, b) = (common::temp_dir(), common::temp_dir());
-    run_study(a.path(), "2", &["--mc-orders", "independent"]);
-    run_study(b.path(), "2", &[]);
-    let json = read_json(&a.path().join("out/results.json"));
-    let shared = read_json(&b.path().join("out/results.json"));
+    let dir = common::temp_dir();
+    run_study(dir.path(), "2", &["--mc-orders", "independent"]);
+    let out = dir.path().join("out");
+    let json = read_json(&out.join("results.json"));
+    let shared = read_json(&quick_study().join("results.json"));
     assert_eq!(json["config"]["monte_carlo"]["orders"], "independent");
     assert_eq!(shared["config"]["monte_carlo"]["orders"], "shared");
     assert_eq!(json["grid"], shared["grid"], "the grid does not change");
@@ -351,8 +372,8 @@ fn monte_carlo_runs_can_have_independent_batch_orders() {
     // Same inits, other orders: other curves.
     let first = |j: &Value| j["monte_carlo"]["groups"][0]["runs"][1]["history"].clone();
     assert_ne!(first(&json), first(&shared));
-    let html = std::fs::read_to_string(a.path().join("out/report.html")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("(independent orders)"));
-    let html = std::fs::read_to_string(b.path().join("out/report.html")).unwrap();
+    let html = std::fs::read_to_string(quick_study().join("report.html")).unwrap();
     assert!(html.contains("(shared orders)"));
 }
