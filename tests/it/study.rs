@@ -1,7 +1,7 @@
 //! The whole study on small generated data: every output file with the expected structure, the
 //! grid's cells really trained with their own batch sizes from fresh copies of one init, the same
-//! seed gives the same figures on 1 and 2 threads, and the Monte Carlo runs can have independent
-//! batch orders.
+//! seed gives the same figures on 1 and 2 threads, every number the report's sentences quote is
+//! the one in `results.json`, and the Monte Carlo runs can have independent batch orders.
 
 use crate::common;
 
@@ -26,12 +26,13 @@ const SECTIONS: [&str; 8] = [
     "8. Run details",
 ];
 
-const FIGURES: [&str; 6] = [
+const FIGURES: [&str; 7] = [
     "lr_demo",
     "grid_heatmap",
     "grid_curves",
     "monte_carlo",
     "final_accuracy",
+    "roc",
     "standardization",
 ];
 
@@ -334,6 +335,96 @@ fn same_seed_gives_the_same_figures_on_one_and_two_threads() {
     }
 }
 
+/// Every number the answers of `html` quote: its JSON pointer and its text.
+pub fn quoted_numbers(html: &str) -> Vec<(String, String)> {
+    let open = "<span class=\"num\" data-json=\"";
+    html.match_indices(open)
+        .map(|(i, _)| {
+            let rest = &html[i + open.len()..];
+            let (path, rest) = rest.split_once("\">").expect("closed attribute");
+            let text = &rest[..rest.find("</span>").expect("closed span")];
+            (path.to_string(), text.to_string())
+        })
+        .collect()
+}
+
+/// The text of each answer of `html`, its quoted numbers taken out.
+pub fn answers_without_numbers(html: &str) -> Vec<String> {
+    html.split("<p class=\"answer\">")
+        .skip(1)
+        .map(|rest| {
+            let mut text = rest[..rest.find("</p>").expect("closed answer")].to_string();
+            while let Some(i) = text.find("<span") {
+                let j = i + text[i..].find("</span>").expect("closed span") + 7;
+                text.replace_range(i..j, "#");
+            }
+            text.replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// Checks the answers of the report in `out` against its `results.json`: every quoted number is
+/// the value its pointer names, no number is written without a quote, and each question has its
+/// answer.
+pub fn check_answers(out: &Path) {
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report");
+    let json = read_json(&out.join("results.json"));
+    let quoted = quoted_numbers(&html);
+    for (path, text) in &quoted {
+        common::assert_quoted(&json, path, text);
+    }
+    for prefix in [
+        "/producer_effect/",
+        "/test_statistics/",
+        "/answers/lr_demo/",
+        "/answers/grid/",
+        "/answers/monte_carlo/",
+        "/final_eval/sgd_vs_optimum/",
+        "/final_eval/models/2/differences/",
+        "/final_eval/models/1/test_roc/auc",
+    ] {
+        assert!(
+            quoted.iter().any(|(p, _)| p.starts_with(prefix)),
+            "no sentence quotes {prefix}"
+        );
+    }
+    let answers = answers_without_numbers(&html);
+    for text in &answers {
+        assert!(
+            !text.chars().any(|c| c.is_ascii_digit()),
+            "a number is written without its quote: {text}"
+        );
+    }
+    // The verdicts follow the results: McNemar's on the final comparison, for one.
+    let mcnemar = answers
+        .iter()
+        .find(|a| a.contains("the chosen SGD model is right on"))
+        .expect("the final comparison's sentence");
+    let beyond = json["final_eval"]["sgd_vs_optimum"]["beyond_noise"] == true;
+    let verdict = if beyond {
+        "beyond noise"
+    } else {
+        "within noise"
+    };
+    assert!(
+        mcnemar.contains(&format!("the difference is {verdict}")),
+        "{mcnemar}"
+    );
+}
+
+#[test]
+fn every_number_the_sentences_quote_is_the_value_in_results_json() {
+    let out = quick_study();
+    check_answers(out);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(quoted_numbers(&html).len() > 60);
+    assert!(html.contains("(shared orders)"));
+}
+
 #[test]
 fn monte_carlo_runs_can_have_independent_batch_orders() {
     let dir = common::temp_dir();
@@ -374,6 +465,5 @@ fn monte_carlo_runs_can_have_independent_batch_orders() {
     assert_ne!(first(&json), first(&shared));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("(independent orders)"));
-    let html = std::fs::read_to_string(quick_study().join("report.html")).unwrap();
-    assert!(html.contains("(shared orders)"));
+    check_answers(&out);
 }

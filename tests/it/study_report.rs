@@ -318,7 +318,7 @@ fn report_from_hand_made_results_has_every_file_and_section() {
         );
     }
     assert!(html.contains("id=\"synthetic-banner\""));
-    assert_eq!(html.matches("<svg").count(), 6, "one inline SVG per figure");
+    assert_eq!(html.matches("<svg").count(), 7, "one inline SVG per figure");
     assert!(
         !html.contains("http://") || !html.contains("src=\"http"),
         "no external resource"
@@ -332,6 +332,7 @@ fn report_from_hand_made_results_has_every_file_and_section() {
         "grid_curves",
         "monte_carlo",
         "final_accuracy",
+        "roc",
         "standardization",
     ] {
         let png = std::fs::read(dir.path().join(format!("plots/{name}.png"))).unwrap();
@@ -343,6 +344,7 @@ fn report_from_hand_made_results_has_every_file_and_section() {
         );
     }
     assert_eq!(out.runs.len(), 3 + 16 + 6 + 1);
+    crate::study::check_answers(dir.path());
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&out.results).unwrap()).unwrap();
     assert_eq!(json["grid"]["cells"].as_array().unwrap().len(), 16);
@@ -351,4 +353,44 @@ fn report_from_hand_made_results_has_every_file_and_section() {
         let _ = std::fs::remove_dir_all(&keep);
         std::fs::rename(dir.path(), &keep).unwrap();
     }
+}
+
+#[test]
+fn the_verdicts_follow_the_numbers() {
+    // As made: SGD and the optimum within noise, a random split higher beyond noise, the largest
+    // rate's run settled or not as its curve says.
+    let dir = common::temp_dir();
+    let mut results = fake_results();
+    write_outputs(dir.path(), &results).expect("write outputs");
+    crate::study::check_answers(dir.path());
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("a random split flatters the score by that much"));
+    assert!(html.contains("the difference is within noise"));
+
+    // Turned around: McNemar beyond noise, the random split lower, the largest rate diverged.
+    results.final_eval.sgd_vs_optimum = mcnemar::from_counts(2, 40);
+    results.producer_effect.random_split.test.accuracy = 0.6;
+    results.producer_effect = ProducerEffect::new(
+        results.producer_effect.random_split.clone(),
+        results.producer_effect.artist_split,
+        0.55,
+    );
+    let last = results.lr_demo.runs.len() - 1;
+    results.lr_demo.runs[last].status = RunStatus::Diverged { at: 30 };
+    results.lr_demo.runs[last].history.diverged_at = Some(30);
+    results.answers = answers(
+        &results.config,
+        &results.lr_demo,
+        &results.grid,
+        &results.monte_carlo,
+        &results.final_eval,
+    );
+    let dir = common::temp_dir();
+    write_outputs(dir.path(), &results).expect("write outputs");
+    crate::study::check_answers(dir.path());
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("the difference is beyond noise"));
+    assert!(html.contains("a random split does not flatter the score"));
+    assert!(html.contains("diverged at iteration"));
+    assert!(html.contains("it did not settle"));
 }
