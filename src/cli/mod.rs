@@ -8,6 +8,7 @@ macro_rules! outln {
     };
 }
 
+mod classification;
 mod data;
 mod errors;
 pub mod exit;
@@ -59,7 +60,8 @@ pub enum Command {
     Gradcheck(train::GradcheckArgs),
     /// Train a model and write DIR/model.json and DIR/history.csv.
     Train(train::TrainArgs),
-    /// Loss and accuracy of a model file on the train, validation and test sets.
+    /// Loss, accuracy, confusion matrix, precision, recall, F1 and ROC AUC of a model file on the
+    /// train, validation and test sets.
     Evaluate(train::EvaluateArgs),
     /// Probabilities for rows of raw features.
     Predict(train::PredictArgs),

@@ -3,8 +3,10 @@
 use super::load_data;
 use super::observe::Terminal;
 use super::DataArgs;
-use clap::Args;
-use msd_century::experiments::{run_study, RunStatus, StageTiming, StudyConfig, StudyResults};
+use clap::{Args, ValueEnum};
+use msd_century::experiments::{
+    run_study, BatchOrders, RunStatus, StageTiming, StudyConfig, StudyResults,
+};
 use msd_century::output_dir::OutputDir;
 use msd_century::report::write_outputs;
 use std::path::PathBuf;
@@ -24,6 +26,17 @@ pub struct RunArgs {
     /// The same study with fewer iterations, in a few seconds
     #[arg(long)]
     pub quick: bool,
+    /// Batch orders of the Monte Carlo runs of one batch size
+    #[arg(long, value_enum, value_name = "ORDERS", default_value_t = McOrders::Shared)]
+    pub mc_orders: McOrders,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum McOrders {
+    /// One batch order for every initialization: the band is the spread due to the start alone
+    Shared,
+    /// Each initialization its own order, as the classic study: start and order together
+    Independent,
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -33,6 +46,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         StudyConfig::default()
     };
     config.seed = args.data.seed;
+    config.monte_carlo.orders = match args.mc_orders {
+        McOrders::Shared => BatchOrders::Shared,
+        McOrders::Independent => BatchOrders::Independent,
+    };
     config.validate()?;
     let out = OutputDir::lock(&args.out, &super::command_line())?;
     let observer = Terminal::new();

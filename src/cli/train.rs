@@ -373,7 +373,7 @@ fn fit(solver: &Checked, splits: &Splits, observer: &Terminal) -> anyhow::Result
                     "alpha": l2 * n,
                     "sklearn_c": 1.0 / (l2 * n),
                     "gradient_tolerance": train::GRADIENT_TOLERANCE_PER_ROW * n,
-                    "max_iterations": fit.iterations,
+                    "max_iterations": train::MAX_ITERATIONS,
                 }),
                 newton: None,
             }
@@ -447,8 +447,11 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         data: Provenance,
         synthetic: bool,
         model_file: PathBuf,
+        /// Confusion matrix, precision, recall, F1 and ROC AUC of each set.
+        classification: super::classification::BySet,
     }
     let out = Out {
+        classification: super::classification::by_set(&params, &splits),
         train: evaluation(&params, &splits.train),
         val: evaluation(&params, &splits.val),
         test: evaluation(&params, &splits.test),
@@ -464,6 +467,7 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         print_eval("train", &out.train)?;
         print_eval("val", &out.val)?;
         print_eval("test", &out.test)?;
+        super::classification::print(&out.classification)?;
     }
     Ok(ExitCode::SUCCESS)
 }

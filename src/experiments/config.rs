@@ -6,7 +6,8 @@
 //! of threads. The shuffles of an SGD run are seeded by its batch size alone ([`StudyConfig::shuffle_seed`]):
 //! runs with the same batch size see the same sequence of batches (common random numbers), so
 //! the comparison between learning rates, and between initializations in the Monte Carlo study,
-//! is not blurred by shuffle noise.
+//! is not blurred by shuffle noise. The Monte Carlo study can instead give each initialization
+//! its own order ([`BatchOrders::Independent`]), as the classic study does.
 
 use crate::error::{Error, Result, Setting};
 use crate::model::Init;
@@ -36,6 +37,22 @@ pub struct MonteCarloConfig {
     /// Number of seeded random initializations per batch size.
     pub inits: usize,
     pub iterations: usize,
+    /// Whether the initializations of one batch size share their batch order.
+    #[serde(default)]
+    pub orders: BatchOrders,
+}
+
+/// The batch orders of the Monte Carlo runs of one batch size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchOrders {
+    /// One order for all (the grid's for that batch size): the band is the spread due to the
+    /// initialization alone.
+    #[default]
+    Shared,
+    /// Each initialization its own order: the band is the spread due to initialization and
+    /// batch order together.
+    Independent,
 }
 
 /// Everything the study does, with the classic protocol as default.
@@ -76,6 +93,7 @@ impl Default for StudyConfig {
                 batch_sizes: vec![1, 50_000],
                 inits: 3,
                 iterations: 1000,
+                orders: BatchOrders::Shared,
             },
             gradcheck_rows: 2000,
             newton: NewtonSettings::default(),
@@ -180,6 +198,24 @@ impl StudyConfig {
     pub fn shuffle_seed(&self, batch_size: usize) -> u64 {
         derive_seed(self.seed, Stream::Shuffle, batch_size as u64)
     }
+
+    /// Seed of the epoch shuffles of the `k`-th Monte Carlo run of this batch size: the shared
+    /// [`StudyConfig::shuffle_seed`], or one of its own with independent orders.
+    pub fn monte_carlo_shuffle_seed(&self, batch_size: usize, k: usize) -> u64 {
+        match self.monte_carlo.orders {
+            BatchOrders::Shared => self.shuffle_seed(batch_size),
+            BatchOrders::Independent => derive_seed(
+                derive_seed(self.seed, Stream::MonteCarloOrder, batch_size as u64),
+                Stream::MonteCarloOrder,
+                k as u64,
+            ),
+        }
+    }
+
+    /// Seed of the random split on which the producer effect is measured.
+    pub fn random_split_seed(&self) -> u64 {
+        derive_seed(self.seed, Stream::RandomSplit, 0)
+    }
 }
 
 /// Independent streams of seeds drawn from the study seed.
@@ -188,6 +224,8 @@ enum Stream {
     GridInit = 1,
     MonteCarloInit = 2,
     Shuffle = 3,
+    RandomSplit = 4,
+    MonteCarloOrder = 5,
 }
 
 /// A seed for `(stream, index)`: SplitMix64's finalizer of a mix of the three, so that nearby
@@ -215,6 +253,7 @@ mod tests {
         assert_eq!(c.grid.batch_sizes, [1, 64, 1024, 50_000]);
         assert_eq!(c.monte_carlo.batch_sizes, [1, 50_000]);
         assert_eq!((c.monte_carlo.learning_rate, c.monte_carlo.inits), (0.1, 3));
+        assert_eq!(c.monte_carlo.orders, BatchOrders::Shared);
         assert_eq!(c.run_count(), 3 + 16 + 6 + 1);
         assert!(c.validate().is_ok());
         assert!(StudyConfig::quick().validate().is_ok());
@@ -223,7 +262,11 @@ mod tests {
     #[test]
     fn seeds_differ_by_stream_and_index_and_follow_the_study_seed() {
         let c = StudyConfig::default();
-        let mut seeds = vec![c.shuffle_seed(1), c.shuffle_seed(64)];
+        let mut seeds = vec![c.shuffle_seed(1), c.shuffle_seed(64), c.random_split_seed()];
+        let mut independent = c.clone();
+        independent.monte_carlo.orders = BatchOrders::Independent;
+        seeds.extend((0..3).map(|k| independent.monte_carlo_shuffle_seed(1, k)));
+        seeds.extend((0..3).map(|k| independent.monte_carlo_shuffle_seed(50_000, k)));
         seeds.extend((0..3).map(|k| match c.monte_carlo_init(k) {
             Init::Normal { seed } => seed,
             Init::Zeros => 0,
@@ -241,6 +284,7 @@ mod tests {
         };
         assert_ne!(other.shuffle_seed(1), c.shuffle_seed(1));
         assert_eq!(c.shuffle_seed(64), StudyConfig::default().shuffle_seed(64));
+        assert_eq!(c.monte_carlo_shuffle_seed(64, 2), c.shuffle_seed(64));
     }
 
     #[test]

@@ -118,6 +118,7 @@ mod tests {
             final_val_loss: loss,
             final_val_accuracy: None,
             final_params: None,
+            final_val: None,
         }
     }
 

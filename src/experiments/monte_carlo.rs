@@ -1,8 +1,9 @@
 //! The Monte Carlo study (design step 7): one learning rate, a few batch sizes, several seeded
 //! random initializations; the mean and one standard deviation of the validation-loss curves.
 //!
-//! Runs with the same batch size share their shuffle seed (common random numbers), so the band
-//! shows how much the outcome depends on where SGD starts.
+//! By default runs with the same batch size share their shuffle seed (common random numbers), so
+//! the band shows how much the outcome depends on where SGD starts; with independent orders each
+//! run has its own, and the band shows the spread due to the start and the order together.
 
 use super::config::StudyConfig;
 use super::runs::{id_number, run_all, RunResult, RunSpec};
@@ -49,7 +50,7 @@ pub fn specs(config: &StudyConfig) -> Vec<RunSpec> {
                 iterations: mc.iterations,
                 eval_every: config.eval_every,
                 init: config.monte_carlo_init(k),
-                shuffle_seed: config.shuffle_seed(b),
+                shuffle_seed: config.monte_carlo_shuffle_seed(b, k),
             });
         }
     }
@@ -160,6 +161,7 @@ mod tests {
             final_val_loss: losses.last().copied(),
             final_val_accuracy: None,
             final_params: None,
+            final_val: None,
         }
     }
 
@@ -192,5 +194,34 @@ mod tests {
         assert_ne!(specs[0].init, specs[1].init);
         assert_eq!(specs[0].init, specs[3].init);
         assert_eq!(specs[3].batch_size, 50_000);
+        assert_eq!(
+            specs[0].shuffle_seed,
+            config.shuffle_seed(1),
+            "the grid's order"
+        );
+    }
+
+    #[test]
+    fn independent_orders_give_every_run_its_own_shuffles() {
+        let mut config = StudyConfig::default();
+        config.monte_carlo.orders = super::super::config::BatchOrders::Independent;
+        let specs = specs(&config);
+        let mut seeds: Vec<u64> = specs.iter().map(|s| s.shuffle_seed).collect();
+        seeds.extend(
+            config
+                .grid
+                .batch_sizes
+                .iter()
+                .map(|&b| config.shuffle_seed(b)),
+        );
+        let n = seeds.len();
+        seeds.sort_unstable();
+        seeds.dedup();
+        assert_eq!(
+            seeds.len(),
+            n,
+            "no run shares its order with another or with the grid"
+        );
+        assert_eq!(specs[0].init, config.monte_carlo_init(0));
     }
 }

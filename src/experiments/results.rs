@@ -2,13 +2,16 @@
 //! study, its configuration, the data it ran on and the time of each stage. Timings are the only
 //! fields that differ between two runs with the same seed.
 
+use super::answers::Answers;
 use super::config::StudyConfig;
 use super::final_eval::FinalResult;
 use super::grid::GridResult;
 use super::lr_demo::LrDemoResult;
 use super::monte_carlo::MonteCarloResult;
+use super::producer_effect::ProducerEffect;
 use super::runs::RunResult;
 use super::standardization_demo::StandardizationResult;
+use super::test_statistics::TestStatistics;
 use crate::data::inspect::Inspection;
 use crate::model::GradcheckReport;
 
@@ -39,6 +42,12 @@ pub struct StudyResults {
     pub monte_carlo: MonteCarloResult,
     pub final_eval: FinalResult,
     pub standardization: StandardizationResult,
+    /// The optimum on a random split beside the data set's split by artist.
+    pub producer_effect: ProducerEffect,
+    /// The optimum's test accuracy with the test set's own standardization.
+    pub test_statistics: TestStatistics,
+    /// What the experiments show, judged against their noise.
+    pub answers: Answers,
     /// Stages in the order they ran (data loading first when the caller adds it).
     pub timings: Vec<StageTiming>,
 }

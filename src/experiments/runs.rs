@@ -8,7 +8,8 @@
 
 use crate::data::Dataset;
 use crate::error::Result;
-use crate::model::{Init, Params};
+use crate::model::metrics::{predict_rows_many, SetMetrics};
+use crate::model::{evaluate_many, Init, Params};
 use crate::observer::{Muted, Observer};
 use crate::train::{History, Sgd, SgdSettings};
 use rayon::prelude::*;
@@ -58,6 +59,9 @@ pub struct RunResult {
     pub final_val_accuracy: Option<f64>,
     /// Parameters at the end of a completed run.
     pub final_params: Option<Params>,
+    /// Validation loss with its standard error and accuracy with its 95% interval, of the final
+    /// parameters of a completed run.
+    pub final_val: Option<SetMetrics>,
 }
 
 impl RunResult {
@@ -171,7 +175,29 @@ fn run_group(
             result.final_params = Some(run.params);
         }
     }
+    final_val_metrics(&mut results, val);
     Ok(results)
+}
+
+/// The validation metrics of the final parameters of the completed runs, in one read of `val`
+/// for all of them (none without validation rows).
+fn final_val_metrics(results: &mut [RunResult], val: &Dataset) {
+    let finals: Vec<&Params> = results
+        .iter()
+        .filter_map(|r| r.final_params.as_ref())
+        .collect();
+    if finals.is_empty() || val.is_empty() {
+        return;
+    }
+    let metrics: Vec<Option<SetMetrics>> = evaluate_many(&finals, val)
+        .into_iter()
+        .zip(predict_rows_many(&finals, val))
+        .map(|(e, rows)| SetMetrics::new(e, &rows, &val.targets, "validation").ok())
+        .collect();
+    let completed = results.iter_mut().filter(|r| r.final_params.is_some());
+    for (result, m) in completed.zip(metrics) {
+        result.final_val = m;
+    }
 }
 
 /// The record of a run that has not trained yet.
@@ -188,6 +214,7 @@ fn pending(spec: &RunSpec) -> RunResult {
         final_val_loss: None,
         final_val_accuracy: None,
         final_params: None,
+        final_val: None,
     }
 }
 

@@ -5,7 +5,10 @@ use super::config::StudyConfig;
 use super::grid::GridResult;
 use super::results::{StageTiming, StudyResults, RESULTS_FORMAT};
 use super::runs::{run_all, RunResult};
-use super::{final_eval, grid, lr_demo, monte_carlo, standardization_demo};
+use super::{
+    answers, final_eval, grid, lr_demo, monte_carlo, producer_effect, standardization_demo,
+    test_statistics,
+};
 use crate::data::{inspect::inspect, RawTable, Splits};
 use crate::error::{Error, Result, Setting};
 use crate::model::gradcheck;
@@ -90,13 +93,22 @@ pub fn run(
     let mut specs = grid_specs.clone();
     specs.extend(monte_carlo::specs(config));
     let t = stage(GRID_AND_MONTE_CARLO, specs.len());
-    // The optimum and the library baseline depend on no SGD run: they are fitted beside the
-    // grid, on the core time its runs and linfa's serial steps leave idle.
-    let (results, references) = rayon::join(
+    // The optimum, the library baseline and the optimum of a random split depend on no SGD
+    // run: they are fitted beside the grid, on the core time its runs and linfa's serial steps
+    // leave idle.
+    let (results, (references, random_split)) = rayon::join(
         || run_all(&specs, train, val, observer, &done),
-        || final_eval::fit_references(splits, &newton, &library, observer),
+        || {
+            rayon::join(
+                || final_eval::fit_references(splits, &newton, &library, observer),
+                || {
+                    let seed = config.random_split_seed();
+                    producer_effect::fit_random_split(table, splits, &newton, seed, observer)
+                },
+            )
+        },
     );
-    let (mut results, references) = (results?, references?);
+    let (mut results, references, random_split) = (results?, references?, random_split?);
     let monte_carlo = monte_carlo::assemble(config, results.split_off(grid_specs.len()));
     let grid = grid::assemble(config, results);
     time(GRID_AND_MONTE_CARLO, t);
@@ -111,6 +123,14 @@ pub fn run(
     };
     let sgd_params = best.final_params.as_ref().ok_or(Error::NoUsableGridCell)?;
     let final_eval = final_eval::run(chosen, sgd_params, splits, references)?;
+    let optimum = &final_eval.models[1];
+    let producer_effect = producer_effect::ProducerEffect::new(
+        random_split,
+        optimum.test,
+        splits.test.positive_share(),
+    );
+    let test_statistics = test_statistics::run(table, splits, &optimum.params)?;
+    let answers = answers::answers(config, &lr_demo, &grid, &monte_carlo, &final_eval);
     time("final", t);
 
     let t = stage("standardization", 1);
@@ -138,6 +158,9 @@ pub fn run(
         monte_carlo,
         final_eval,
         standardization,
+        producer_effect,
+        test_statistics,
+        answers,
         timings,
     })
 }

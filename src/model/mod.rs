@@ -1,11 +1,13 @@
 //! The logistic-regression model `y = sigmoid(w·x + b)`: its parameters, the math as small pure
 //! functions ([`logistic`]), loss, accuracy and gradient on a data set, the gradient check, the
-//! model file, predictions from raw features and the scores of rows held in memory.
+//! model file, predictions from raw features, the scores of rows held in memory, and what
+//! predictions say with their uncertainty ([`metrics`]).
 
 mod evaluate;
 mod gradcheck;
 mod io;
 pub mod logistic;
+pub mod metrics;
 mod params;
 mod predict;
 mod score;

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod html;
 pub mod palette;
 pub mod plots;
+pub mod roc_plot;
 pub mod write;
 
 pub use write::{write_outputs, Outputs};

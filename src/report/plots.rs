@@ -1,5 +1,5 @@
 //! The study's figures: learning-rate demo, grid heat map and curves, Monte Carlo bands, final
-//! accuracies and the standardization demo. Each is titled, has labelled axes and a legend, and
+//! accuracies, the ROC curves (in [`super::roc_plot`]) and the standardization demo. Each is titled, has labelled axes and a legend, and
 //! tells its series apart by colour, dash and marker (see [`super::palette`]).
 
 use super::chart::{
@@ -24,6 +24,7 @@ pub fn all_figures(results: &StudyResults) -> Result<Vec<Figure>> {
         render("grid_curves", &GridCurves(&results.grid))?,
         render("monte_carlo", &monte_carlo(results))?,
         render("final_accuracy", &FinalBars(&results.final_eval))?,
+        render("roc", &super::roc_plot::RocCurves(&results.final_eval))?,
         render("standardization", &standardization(results))?,
     ])
 }
@@ -323,6 +324,11 @@ impl Plot for GridCurves<'_> {
 pub struct FinalBars<'a>(pub &'a FinalResult);
 
 impl Plot for FinalBars<'_> {
+    /// Half the report's width, beside the ROC curves.
+    fn size(&self) -> (u32, u32) {
+        (660, 560)
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let models = &self.0.models;
         let m = models.len();

@@ -77,8 +77,9 @@ pub struct LibraryFit {
     pub params: Params,
     /// The L2 strength it was fitted with.
     pub l2: f64,
-    /// The L-BFGS iteration limit given to linfa: linfa does not report how many it used.
-    pub iterations: usize,
+    /// L-BFGS iterations used: always `None`, linfa-logistic 0.8.1 drops the solver's state
+    /// (and its count) inside `fit`. The limit is [`MAX_ITERATIONS`].
+    pub iterations: Option<usize>,
 }
 
 /// Fits with objective mean loss + (l2/2)·‖w‖²; scikit-learn's default C = 1 is l2 = 1/n_train.
@@ -115,7 +116,7 @@ fn fit(train: &Dataset, l2: f64) -> Result<LibraryFit> {
     Ok(LibraryFit {
         params,
         l2,
-        iterations: MAX_ITERATIONS as usize,
+        iterations: None,
     })
 }
 

@@ -8,7 +8,8 @@
 //! or a `javascript:` URL, is still refused and reported as under `script-src 'none'`). The
 //! probe records errors, CSP violations and the plots' rendered sizes into the DOM, read back
 //! with `--dump-dom`; chromium's console log on stderr must show no error or CSP violation, and
-//! a screenshot is taken for a human to look at.
+//! a screenshot is taken for a human to look at. The numbers of the answers, as the browser
+//! renders them, are the values of `results.json` that they name.
 
 use crate::common;
 
@@ -65,8 +66,12 @@ fn probe_copy(report: &Path) -> PathBuf {
         var figs=[].map.call(document.querySelectorAll('figure.plot'),function(f){\
         var s=f.querySelector('svg');var r=s?s.getBoundingClientRect():{width:0,height:0};\
         return {id:f.id,width:r.width,height:r.height};});\
+        var nums=[].map.call(document.querySelectorAll('p.answer span.num'),function(s){\
+        return [s.getAttribute('data-json'),s.textContent];});\
+        var answers=document.querySelectorAll('p.answer').length;\
         var p=document.createElement('pre');p.id='probe';\
-        p.textContent=JSON.stringify({figures:figs,errors:window.__errors,title:document.title});\
+        p.textContent=JSON.stringify({figures:figs,errors:window.__errors,title:document.title,\
+        numbers:nums,answers:answers});\
         document.body.appendChild(p);});</script>";
     let probe = html
         .replace("script-src 'none'", "script-src 'nonce-msd-probe'")
@@ -105,22 +110,13 @@ fn report_loads_in_chromium_with_every_plot_drawn() {
     let Some(chromium) = common::oracle_chromium() else {
         return;
     };
+    // A copy of the shared study's report (self-contained), so that the probe and the
+    // screenshot do not land among its files.
+    let study = crate::study::quick_study();
     let dir = common::temp_dir();
-    let out = dir.path().join("out");
-    common::cli()
-        .args([
-            "run",
-            "--quick",
-            "--data",
-            "synthetic",
-            "--rows",
-            "20000",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    let out = dir.path();
     let report = out.join("report.html");
+    std::fs::copy(study.join("report.html"), &report).expect("copy report");
 
     // The probe copy, in one launch of the browser: the console log on stderr, the DOM with the
     // probe's findings on stdout, and a screenshot.
@@ -155,7 +151,7 @@ fn report_loads_in_chromium_with_every_plot_drawn() {
         serde_json::from_str(&unescape(&dom[start..end])).expect("probe JSON");
     assert_eq!(probe["errors"].as_array().map(Vec::len), Some(0), "{probe}");
     let figures = probe["figures"].as_array().expect("figures");
-    assert_eq!(figures.len(), 6, "{probe}");
+    assert_eq!(figures.len(), 7, "{probe}");
     for f in figures {
         let (w, h) = (
             f["width"].as_f64().unwrap_or(0.0),
@@ -166,6 +162,17 @@ fn report_loads_in_chromium_with_every_plot_drawn() {
             "plot {} rendered at {w} x {h}",
             f["id"]
         );
+    }
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(study.join("results.json")).unwrap()).unwrap();
+    let numbers = probe["numbers"].as_array().expect("numbers");
+    assert!(
+        probe["answers"].as_u64() > Some(10) && numbers.len() > 60,
+        "{probe}"
+    );
+    for pair in numbers {
+        let (path, text) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+        common::assert_quoted(&results, path, text);
     }
     if let Some(keep) = std::env::var_os("MSD_KEEP_SCREENSHOT") {
         std::fs::copy(&shot, keep).expect("keep screenshot");

@@ -208,3 +208,56 @@ pub fn signal(pid: u32, name: &str) {
         .expect("kill");
     assert!(status.success(), "kill -{name} {pid}");
 }
+
+/// A directory under Cargo's scratch space for integration tests (`target/tmp`), named for this
+/// test process and made empty: for outputs that several tests share, which outlive any one
+/// test. Directories of earlier processes with the same `name` are removed.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for entry in entries.flatten() {
+            let file = entry.file_name();
+            let file = file.to_string_lossy();
+            let stale = file
+                .strip_prefix(&format!("{name}-"))
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if stale {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = root.join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}
+
+/// Asserts that `text`, a number as the report quotes it (`0.7254`, `+0.0137`, `-5.8`, `95%`,
+/// `3.1e-5`, `51630`), is the value at the JSON pointer `path` of `json` to the precision it is
+/// written with: within half a unit of its last digit.
+pub fn assert_quoted(json: &serde_json::Value, path: &str, text: &str) {
+    let value = json
+        .pointer(path)
+        .and_then(serde_json::Value::as_f64)
+        .unwrap_or_else(|| panic!("{path} (quoted as {text:?}) is not a number in the results"));
+    let (body, scale) = match text.strip_suffix('%') {
+        Some(body) => (body, 0.01),
+        None => (text, 1.0),
+    };
+    let body = body.strip_prefix('+').unwrap_or(body);
+    let (mantissa, exponent) = match body.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().expect("exponent")),
+        None => (body, 0),
+    };
+    let decimals = mantissa.split_once('.').map_or(0, |(_, d)| d.len()) as i32;
+    let quoted: f64 = body
+        .parse::<f64>()
+        .unwrap_or_else(|_| panic!("{text:?} is not a number"))
+        * scale;
+    let half_unit = 0.5 * 10f64.powi(exponent - decimals) * scale;
+    assert!(
+        (quoted - value).abs() <= half_unit * (1.0 + 1e-9) + 1e-15 * value.abs(),
+        "{path}: the report quotes {text:?}, the results hold {value}"
+    );
+}

@@ -15,6 +15,7 @@ mod data_split;
 mod determinism;
 mod faults;
 mod hostile_input;
+mod metrics_reference;
 mod model_gradient;
 mod numeric_extremes;
 mod output_sets;

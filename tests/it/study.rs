@@ -1,6 +1,7 @@
 //! The whole study on small generated data: every output file with the expected structure, the
-//! grid's cells really trained with their own batch sizes from fresh copies of one init, and the
-//! same seed gives the same figures on 1 and 2 threads.
+//! grid's cells really trained with their own batch sizes from fresh copies of one init, the same
+//! seed gives the same figures on 1 and 2 threads, every number the report's sentences quote is
+//! the one in `results.json`, and the Monte Carlo runs can have independent batch orders.
 
 use crate::common;
 
@@ -11,7 +12,8 @@ use msd_century::train::SgdSettings;
 use msd_century::Silent;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 const SECTIONS: [&str; 8] = [
     "1. Data and provenance",
@@ -24,17 +26,18 @@ const SECTIONS: [&str; 8] = [
     "8. Run details",
 ];
 
-const FIGURES: [&str; 6] = [
+const FIGURES: [&str; 7] = [
     "lr_demo",
     "grid_heatmap",
     "grid_curves",
     "monte_carlo",
     "final_accuracy",
+    "roc",
     "standardization",
 ];
 
-/// Runs `run --quick` on 20,000 synthetic rows in `cwd`, into `cwd/out`.
-fn run_study(cwd: &Path, threads: &str) {
+/// Runs `run --quick` on 20,000 synthetic rows in `cwd`, into `cwd/out`, with `extra` flags.
+fn run_study(cwd: &Path, threads: &str, extra: &[&str]) {
     common::cli()
         .current_dir(cwd)
         .env("RAYON_NUM_THREADS", threads)
@@ -48,8 +51,20 @@ fn run_study(cwd: &Path, threads: &str) {
             "--out",
             "out",
         ])
+        .args(extra)
         .assert()
         .success();
+}
+
+/// The output directory of one `run --quick` on 20,000 synthetic rows on 2 threads, made once
+/// for every test that only reads it.
+pub fn quick_study() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = common::scratch_dir("quick-study");
+        run_study(&dir, "2", &[]);
+        dir.join("out")
+    })
 }
 
 /// Every key path of a JSON value; array elements are `[]` (the union over all elements).
@@ -80,9 +95,7 @@ fn read_json(path: &Path) -> Value {
 
 #[test]
 fn run_writes_every_file_with_the_expected_structure() {
-    let dir = common::temp_dir();
-    run_study(dir.path(), "2");
-    let out = dir.path().join("out");
+    let out = quick_study();
 
     let html = std::fs::read_to_string(out.join("report.html")).expect("report");
     let titles: Vec<&str> = html
@@ -175,6 +188,17 @@ fn run_writes_every_file_with_the_expected_structure() {
     }
     runs.push(&json["standardization"]["raw"]);
     assert_eq!(runs.len(), 3 + 16 + 6 + 1);
+    // A completed run's final validation figures, with their uncertainty, are its history's last.
+    for run in &runs {
+        let done = run["status"]["kind"] == "completed";
+        let fv = &run["final_val"];
+        assert_eq!(fv.is_null(), !done, "{}", run["id"]);
+        if done {
+            assert_eq!(fv["loss"], run["final_val_loss"], "{}", run["id"]);
+            assert_eq!(fv["accuracy"], run["final_val_accuracy"], "{}", run["id"]);
+            assert!(fv["loss_se"].as_f64().unwrap() > 0.0);
+        }
+    }
     let csv_files = std::fs::read_dir(out.join("runs")).unwrap().count();
     assert_eq!(csv_files, runs.len());
     for run in runs {
@@ -203,6 +227,8 @@ fn run_writes_every_file_with_the_expected_structure() {
         assert!(c["final_val_loss"].as_f64().unwrap() >= best_loss);
     }
     assert_eq!(json["final_eval"]["chosen"]["run_id"], cells[best]["id"]);
+
+    assert_eq!(json["final_eval"]["library_iterations"], Value::Null);
 
     // The optimum's training loss is a floor: no model is below it.
     let models = json["final_eval"]["models"].as_array().unwrap();
@@ -294,10 +320,9 @@ fn figures_of(out: &Path) -> Value {
 
 #[test]
 fn same_seed_gives_the_same_figures_on_one_and_two_threads() {
-    let (a, b) = (common::temp_dir(), common::temp_dir());
-    run_study(a.path(), "1");
-    run_study(b.path(), "2");
-    let (out_a, out_b) = (a.path().join("out"), b.path().join("out"));
+    let a = common::temp_dir();
+    run_study(a.path(), "1", &[]);
+    let (out_a, out_b) = (a.path().join("out"), quick_study().to_path_buf());
     assert_eq!(figures_of(&out_a), figures_of(&out_b));
     for sub in ["runs", "plots"] {
         for entry in std::fs::read_dir(out_a.join(sub)).unwrap() {
@@ -309,4 +334,137 @@ fn same_seed_gives_the_same_figures_on_one_and_two_threads() {
             assert!(x == y, "{sub}/{name:?} differs between 1 and 2 threads");
         }
     }
+}
+
+/// Every number the answers of `html` quote: its JSON pointer and its text.
+pub fn quoted_numbers(html: &str) -> Vec<(String, String)> {
+    let open = "<span class=\"num\" data-json=\"";
+    html.match_indices(open)
+        .map(|(i, _)| {
+            let rest = &html[i + open.len()..];
+            let (path, rest) = rest.split_once("\">").expect("closed attribute");
+            let text = &rest[..rest.find("</span>").expect("closed span")];
+            (path.to_string(), text.to_string())
+        })
+        .collect()
+}
+
+/// The text of each answer of `html`, its quoted numbers taken out.
+pub fn answers_without_numbers(html: &str) -> Vec<String> {
+    html.split("<p class=\"answer\">")
+        .skip(1)
+        .map(|rest| {
+            let mut text = rest[..rest.find("</p>").expect("closed answer")].to_string();
+            while let Some(i) = text.find("<span") {
+                let j = i + text[i..].find("</span>").expect("closed span") + 7;
+                text.replace_range(i..j, "#");
+            }
+            text.replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// Checks the answers of the report in `out` against its `results.json`: every quoted number is
+/// the value its pointer names, no number is written without a quote, and each question has its
+/// answer.
+pub fn check_answers(out: &Path) {
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report");
+    let json = read_json(&out.join("results.json"));
+    let quoted = quoted_numbers(&html);
+    for (path, text) in &quoted {
+        common::assert_quoted(&json, path, text);
+    }
+    for prefix in [
+        "/producer_effect/",
+        "/test_statistics/",
+        "/answers/lr_demo/",
+        "/answers/grid/",
+        "/answers/monte_carlo/",
+        "/final_eval/sgd_vs_optimum/",
+        "/final_eval/models/2/differences/",
+        "/final_eval/models/1/test_roc/auc",
+    ] {
+        assert!(
+            quoted.iter().any(|(p, _)| p.starts_with(prefix)),
+            "no sentence quotes {prefix}"
+        );
+    }
+    let answers = answers_without_numbers(&html);
+    for text in &answers {
+        assert!(
+            !text.chars().any(|c| c.is_ascii_digit()),
+            "a number is written without its quote: {text}"
+        );
+    }
+    // The verdicts follow the results: McNemar's on the final comparison, for one.
+    let mcnemar = answers
+        .iter()
+        .find(|a| a.contains("the chosen SGD model is right on"))
+        .expect("the final comparison's sentence");
+    let beyond = json["final_eval"]["sgd_vs_optimum"]["beyond_noise"] == true;
+    let verdict = if beyond {
+        "beyond noise"
+    } else {
+        "within noise"
+    };
+    assert!(
+        mcnemar.contains(&format!("the difference is {verdict}")),
+        "{mcnemar}"
+    );
+}
+
+#[test]
+fn every_number_the_sentences_quote_is_the_value_in_results_json() {
+    let out = quick_study();
+    check_answers(out);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(quoted_numbers(&html).len() > 60);
+    assert!(html.contains("(shared orders)"));
+}
+
+#[test]
+fn monte_carlo_runs_can_have_independent_batch_orders() {
+    let dir = common::temp_dir();
+    run_study(dir.path(), "2", &["--mc-orders", "independent"]);
+    let out = dir.path().join("out");
+    let json = read_json(&out.join("results.json"));
+    let shared = read_json(&quick_study().join("results.json"));
+    assert_eq!(json["config"]["monte_carlo"]["orders"], "independent");
+    assert_eq!(shared["config"]["monte_carlo"]["orders"], "shared");
+    assert_eq!(json["grid"], shared["grid"], "the grid does not change");
+    let seeds = |j: &Value| -> Vec<u64> {
+        j["monte_carlo"]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["runs"].as_array().unwrap().iter())
+            .map(|r| r["shuffle_seed"].as_u64().unwrap())
+            .collect()
+    };
+    let (own, common_seeds) = (seeds(&json), seeds(&shared));
+    let mut unique = own.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), own.len(), "each run its own order");
+    assert_eq!(
+        common_seeds[0], common_seeds[1],
+        "shared: one order per batch size"
+    );
+    let grid_seeds: Vec<u64> = json["grid"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["shuffle_seed"].as_u64().unwrap())
+        .collect();
+    assert!(own.iter().all(|s| !grid_seeds.contains(s)));
+    // Same inits, other orders: other curves.
+    let first = |j: &Value| j["monte_carlo"]["groups"][0]["runs"][1]["history"].clone();
+    assert_ne!(first(&json), first(&shared));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("(independent orders)"));
+    check_answers(&out);
 }

@@ -5,13 +5,19 @@ use crate::common;
 
 use msd_century::data::inspect::{Inspection, PositiveShares};
 use msd_century::data::{Provenance, SplitSizes};
-use msd_century::experiments::final_eval::{Chosen, FinalResult, ModelScores, SplitGaps};
+use msd_century::experiments::answers::answers;
+use msd_century::experiments::final_eval::{
+    Chosen, FinalResult, ModelScores, Roc, SetDifference, SplitGaps,
+};
 use msd_century::experiments::grid::{best_index, GridResult};
 use msd_century::experiments::lr_demo::LrDemoResult;
 use msd_century::experiments::monte_carlo::{band, MonteCarloGroup, MonteCarloResult};
+use msd_century::experiments::producer_effect::{ProducerEffect, RandomSplit};
 use msd_century::experiments::standardization_demo::StandardizationResult;
+use msd_century::experiments::test_statistics::TestStatistics;
 use msd_century::experiments::{RunResult, RunStatus, StageTiming, StudyConfig, StudyResults};
-use msd_century::model::{Evaluation, GradcheckReport, Init, Params};
+use msd_century::model::metrics::{mcnemar, roc, wilson, Difference, SetMetrics};
+use msd_century::model::{GradcheckReport, Init, Params};
 use msd_century::report::write_outputs;
 use msd_century::train::{History, HistoryPoint};
 
@@ -39,6 +45,10 @@ fn run(id: &str, lr: f64, batch: usize, scale: f64, status: RunStatus) -> RunRes
         final_val_loss: points.last().filter(|_| done).map(|p| p.val_loss),
         final_val_accuracy: points.last().filter(|_| done).map(|p| p.val_accuracy),
         final_params: done.then(|| Params::zeros(90)),
+        final_val: points
+            .last()
+            .filter(|_| done)
+            .map(|p| set(p.val_loss, (p.val_accuracy * 200.0).round() as usize, 200)),
         status,
         history: History {
             points,
@@ -47,24 +57,71 @@ fn run(id: &str, lr: f64, batch: usize, scale: f64, status: RunStatus) -> RunRes
     }
 }
 
-fn eval(loss: f64, accuracy: f64, n: usize) -> Evaluation {
-    Evaluation { loss, accuracy, n }
+/// The metrics of a set of `n` rows with `correct` of them right and this mean loss.
+fn set(loss: f64, correct: usize, n: usize) -> SetMetrics {
+    SetMetrics {
+        n,
+        loss,
+        loss_se: Some(0.4 / (n as f64).sqrt()),
+        accuracy: correct as f64 / n as f64,
+        correct,
+        accuracy_ci: wilson(correct, n).unwrap(),
+    }
 }
 
-fn scores(name: &str, label: &str, acc: f64, gap: f64) -> ModelScores {
+fn differences(sets: [&SetMetrics; 3]) -> Vec<SetDifference> {
+    [
+        (0, 1, "train", "val"),
+        (1, 2, "val", "test"),
+        (0, 2, "train", "test"),
+    ]
+    .into_iter()
+    .map(|(a, b, first, second)| SetDifference {
+        first: first.into(),
+        second: second.into(),
+        accuracy: Difference::proportions(sets[a].accuracy, sets[a].n, sets[b].accuracy, sets[b].n),
+        loss: Difference::independent(
+            sets[a].loss,
+            sets[a].loss_se.unwrap(),
+            sets[b].loss,
+            sets[b].loss_se.unwrap(),
+        ),
+    })
+    .collect()
+}
+
+/// `correct` of 1000 training rows right, and `test` of 300 test rows.
+fn scores(name: &str, label: &str, correct: usize, test: usize, gap: f64) -> ModelScores {
+    let (train, val, test) = (
+        set(0.52 + gap, correct, 1000),
+        set(0.53 + gap, correct / 5 + 1, 200),
+        set(0.54 + gap, test, 300),
+    );
+    let scores: Vec<f64> = (0..300).map(|i| ((i * 37) % 101) as f64 / 100.0).collect();
+    let targets: Vec<f64> = (0..300).map(|i| f64::from(i % 3 != 0)).collect();
     ModelScores {
         name: name.into(),
         label: label.into(),
-        train: eval(0.52 + gap, acc, 1000),
-        val: eval(0.53 + gap, acc + 0.003, 200),
-        test: eval(0.54 + gap, acc - 0.006, 300),
+        differences: differences([&train, &val, &test]),
+        train,
+        val,
+        test,
         loss_gap: SplitGaps {
             train: gap,
             val: gap,
             test: gap,
         },
+        test_roc: Roc {
+            auc: roc::roc_auc(&scores, &targets),
+            points: roc::thin(&roc::roc_curve(&scores, &targets), 0.005),
+        },
         params: Params::zeros(90),
     }
+}
+
+/// Whether each of `n` rows is right, `right` of them first.
+fn right(right: usize, n: usize) -> impl Iterator<Item = bool> {
+    (0..n).map(move |i| i < right)
 }
 
 /// A complete, plausible set of results.
@@ -116,6 +173,46 @@ pub fn fake_results() -> StudyResults {
             }
         })
         .collect();
+    let lr_demo = LrDemoResult {
+        batch_size: 100,
+        runs: vec![
+            run("lr-demo_lr0.005", 0.005, 100, 0.9, RunStatus::Completed),
+            run("lr-demo_lr0.1", 0.1, 100, 0.2, RunStatus::Completed),
+            run("lr-demo_lr5", 5.0, 100, 4.0, RunStatus::Completed),
+        ],
+    };
+    let grid = GridResult {
+        learning_rates: lrs.to_vec(),
+        batch_sizes: batches.to_vec(),
+        init: Init::Normal { seed: 7 },
+        cells,
+        best,
+    };
+    let monte_carlo = MonteCarloResult {
+        learning_rate: 0.1,
+        groups,
+    };
+    let final_eval = FinalResult {
+        chosen: Chosen {
+            learning_rate: best_cell.learning_rate,
+            batch_size: best_cell.batch_size,
+            run_id: best_cell.id.clone(),
+        },
+        models: vec![
+            scores("sgd", "SGD (chosen)", 731, 213, 2e-4),
+            scores("optimum", "Optimum (Newton)", 732, 221, 0.0),
+            scores("library", "Library (linfa)", 732, 220, 1e-6),
+        ],
+        // 213 and 221 of 300 right: SGD alone on 10 rows, the optimum alone on 18.
+        sgd_vs_optimum: mcnemar::from_counts(10, 18),
+        newton_l2: 0.0,
+        newton_iterations: 6,
+        newton_gradient_max_norm: 1e-12,
+        library_l2: 1e-3,
+        library_iterations: None,
+        library_max_iterations: 2000,
+    };
+    let answers = answers(&config, &lr_demo, &grid, &monte_carlo, &final_eval);
     StudyResults {
         format: "msd-century-study".into(),
         version: msd_century::VERSION.into(),
@@ -157,42 +254,10 @@ pub fn fake_results() -> StudyResults {
             max_rel_error: 3e-9,
             passed: true,
         },
-        lr_demo: LrDemoResult {
-            batch_size: 100,
-            runs: vec![
-                run("lr-demo_lr0.005", 0.005, 100, 0.9, RunStatus::Completed),
-                run("lr-demo_lr0.1", 0.1, 100, 0.2, RunStatus::Completed),
-                run("lr-demo_lr5", 5.0, 100, 4.0, RunStatus::Completed),
-            ],
-        },
-        grid: GridResult {
-            learning_rates: lrs.to_vec(),
-            batch_sizes: batches.to_vec(),
-            init: Init::Normal { seed: 7 },
-            cells,
-            best,
-        },
-        monte_carlo: MonteCarloResult {
-            learning_rate: 0.1,
-            groups,
-        },
-        final_eval: FinalResult {
-            chosen: Chosen {
-                learning_rate: best_cell.learning_rate,
-                batch_size: best_cell.batch_size,
-                run_id: best_cell.id.clone(),
-            },
-            models: vec![
-                scores("sgd", "SGD (chosen)", 0.7316, 2e-4),
-                scores("optimum", "Optimum (Newton)", 0.7324, 0.0),
-                scores("library", "Library (linfa)", 0.7322, 1e-6),
-            ],
-            newton_l2: 0.0,
-            newton_iterations: 6,
-            newton_gradient_max_norm: 1e-12,
-            library_l2: 1e-3,
-            library_iterations: 40,
-        },
+        lr_demo,
+        grid,
+        monte_carlo,
+        final_eval,
         standardization: StandardizationResult {
             learning_rate: best_cell.learning_rate,
             batch_size: best_cell.batch_size,
@@ -205,6 +270,24 @@ pub fn fake_results() -> StudyResults {
                 RunStatus::Completed,
             ),
         },
+        producer_effect: ProducerEffect::new(
+            RandomSplit {
+                seed: 9,
+                train_rows: 1000,
+                newton_iterations: 5,
+                test: set(0.51, 250, 300),
+                test_positive_share: 0.58,
+            },
+            set(0.54, 221, 300),
+            0.55,
+        ),
+        test_statistics: TestStatistics {
+            training_statistics: set(0.54, 221, 300),
+            test_statistics: set(0.55, 215, 300),
+            accuracy_difference: (215.0 - 221.0) / 300.0,
+            mcnemar: mcnemar::mcnemar(right(221, 300), right(215, 300)),
+        },
+        answers,
         timings: vec![StageTiming {
             stage: "grid".into(),
             seconds: 1.5,
@@ -235,7 +318,7 @@ fn report_from_hand_made_results_has_every_file_and_section() {
         );
     }
     assert!(html.contains("id=\"synthetic-banner\""));
-    assert_eq!(html.matches("<svg").count(), 6, "one inline SVG per figure");
+    assert_eq!(html.matches("<svg").count(), 7, "one inline SVG per figure");
     assert!(
         !html.contains("http://") || !html.contains("src=\"http"),
         "no external resource"
@@ -249,6 +332,7 @@ fn report_from_hand_made_results_has_every_file_and_section() {
         "grid_curves",
         "monte_carlo",
         "final_accuracy",
+        "roc",
         "standardization",
     ] {
         let png = std::fs::read(dir.path().join(format!("plots/{name}.png"))).unwrap();
@@ -260,6 +344,7 @@ fn report_from_hand_made_results_has_every_file_and_section() {
         );
     }
     assert_eq!(out.runs.len(), 3 + 16 + 6 + 1);
+    crate::study::check_answers(dir.path());
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&out.results).unwrap()).unwrap();
     assert_eq!(json["grid"]["cells"].as_array().unwrap().len(), 16);
@@ -268,4 +353,44 @@ fn report_from_hand_made_results_has_every_file_and_section() {
         let _ = std::fs::remove_dir_all(&keep);
         std::fs::rename(dir.path(), &keep).unwrap();
     }
+}
+
+#[test]
+fn the_verdicts_follow_the_numbers() {
+    // As made: SGD and the optimum within noise, a random split higher beyond noise, the largest
+    // rate's run settled or not as its curve says.
+    let dir = common::temp_dir();
+    let mut results = fake_results();
+    write_outputs(dir.path(), &results).expect("write outputs");
+    crate::study::check_answers(dir.path());
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("a random split flatters the score by that much"));
+    assert!(html.contains("the difference is within noise"));
+
+    // Turned around: McNemar beyond noise, the random split lower, the largest rate diverged.
+    results.final_eval.sgd_vs_optimum = mcnemar::from_counts(2, 40);
+    results.producer_effect.random_split.test.accuracy = 0.6;
+    results.producer_effect = ProducerEffect::new(
+        results.producer_effect.random_split.clone(),
+        results.producer_effect.artist_split,
+        0.55,
+    );
+    let last = results.lr_demo.runs.len() - 1;
+    results.lr_demo.runs[last].status = RunStatus::Diverged { at: 30 };
+    results.lr_demo.runs[last].history.diverged_at = Some(30);
+    results.answers = answers(
+        &results.config,
+        &results.lr_demo,
+        &results.grid,
+        &results.monte_carlo,
+        &results.final_eval,
+    );
+    let dir = common::temp_dir();
+    write_outputs(dir.path(), &results).expect("write outputs");
+    crate::study::check_answers(dir.path());
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("the difference is beyond noise"));
+    assert!(html.contains("a random split does not flatter the score"));
+    assert!(html.contains("diverged at iteration"));
+    assert!(html.contains("it did not settle"));
 }

@@ -11,7 +11,10 @@
 //! - only text and whole numbers print: every float is formatted by the code, as the report
 //!   shows it, never by the engine's own float format.
 
+mod answers;
+mod final_section;
 mod parts;
+mod quote;
 mod sections;
 
 use crate::error::{Error, Result};
@@ -35,21 +38,24 @@ struct Report {
     lr_demo: sections::LrDemo,
     grid: sections::Grid,
     monte_carlo: sections::MonteCarlo,
-    final_eval: sections::FinalEval,
+    final_eval: final_section::FinalEval,
     standardization: sections::Standardization,
     run: sections::Run,
 }
 
 /// Renders the report for `results` with its `figures` (as made by `plots::all_figures`).
 pub fn render(results: &StudyResults, figures: &[Figure]) -> Result<String> {
+    // The sentences quote their numbers from the results as `results.json` holds them.
+    let json = serde_json::to_value(results).map_err(|e| Error::format("report", e.to_string()))?;
+    let q = quote::Quote::new(&json);
     let report = Report {
         page: sections::page(results),
-        data: sections::data(results),
+        data: sections::data(results, &q)?,
         gradcheck: sections::gradcheck(results),
-        lr_demo: sections::lr_demo(results, figures)?,
-        grid: sections::grid(results, figures)?,
-        monte_carlo: sections::monte_carlo(results, figures)?,
-        final_eval: sections::final_eval(results, figures)?,
+        lr_demo: sections::lr_demo(results, figures, &q)?,
+        grid: sections::grid(results, figures, &q)?,
+        monte_carlo: sections::monte_carlo(results, figures, &q)?,
+        final_eval: final_section::final_eval(results, figures, &q)?,
         standardization: sections::standardization(results, figures)?,
         run: sections::run(results)?,
     };

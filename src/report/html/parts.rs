@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::experiments::{RunResult, RunStatus};
+use crate::model::metrics::SetMetrics;
 use crate::report::chart::Figure;
 use minijinja::Value;
 use serde::Serialize;
@@ -73,8 +74,8 @@ pub fn run_table(runs: &[RunResult], best: Option<&str>) -> Table {
                 vec![
                     r.learning_rate.to_string(),
                     r.batch_size.to_string(),
-                    opt6(r.final_val_loss),
-                    opt4(r.final_val_accuracy),
+                    final_val_loss(r),
+                    final_val_accuracy(r),
                     status_text(r),
                     format!("runs/{}.csv", r.id),
                 ],
@@ -85,13 +86,47 @@ pub fn run_table(runs: &[RunResult], best: Option<&str>) -> Table {
         &[
             "learning rate",
             "batch size",
-            "final val loss",
-            "final val accuracy",
+            "final val loss ± SE",
+            "final val accuracy [95% CI]",
             "status",
             "history",
         ],
         rows,
     )
+}
+
+/// `0.7254 [0.7240, 0.7268]`: an accuracy and its 95% interval.
+pub fn accuracy_cell(m: &SetMetrics) -> String {
+    format!(
+        "{} [{}, {}]",
+        f4(m.accuracy),
+        f4(m.accuracy_ci.low),
+        f4(m.accuracy_ci.high)
+    )
+}
+
+/// `0.545607 ± 0.000612`: a mean loss and its standard error.
+pub fn loss_cell(m: &SetMetrics) -> String {
+    match m.loss_se {
+        Some(se) => format!("{} ± {}", f6(m.loss), f6(se)),
+        None => f6(m.loss),
+    }
+}
+
+/// A run's final validation loss, with its standard error when known, or `-`.
+pub fn final_val_loss(r: &RunResult) -> String {
+    r.final_val
+        .as_ref()
+        .map(loss_cell)
+        .unwrap_or_else(|| opt6(r.final_val_loss))
+}
+
+/// A run's final validation accuracy, with its interval when known, or `-`.
+pub fn final_val_accuracy(r: &RunResult) -> String {
+    r.final_val
+        .as_ref()
+        .map(accuracy_cell)
+        .unwrap_or_else(|| opt4(r.final_val_accuracy))
 }
 
 /// A run's status in words.

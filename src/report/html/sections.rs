@@ -2,9 +2,12 @@
 //! function. Every float is formatted here, as the report shows it; the template prints text and
 //! whole numbers only.
 
+use super::answers;
 use super::parts::{
-    f4, f6, figure, opt4, opt6, run_table, shell_words, status_text, FigureView, Row, Table,
+    f4, figure, final_val_accuracy, final_val_loss, opt6, run_table, shell_words, status_text,
+    FigureView, Row, Table,
 };
+use super::quote::{Quote, Sentence};
 use crate::error::{Error, Result};
 use crate::experiments::{RunResult, StudyResults};
 use crate::report::chart::Figure;
@@ -37,7 +40,7 @@ pub fn page(r: &StudyResults) -> Page {
     }
 }
 
-/// 1. The data, its label and its splits.
+/// 1. The data and its splits; the producer effect and the test statistics' leak, measured.
 #[derive(Debug, Serialize)]
 pub struct Data {
     source: String,
@@ -45,15 +48,17 @@ pub struct Data {
     year_min: String,
     year_max: String,
     table: Table,
+    producer_effect: Vec<Sentence>,
+    test_statistics: Vec<Sentence>,
 }
 
-pub fn data(r: &StudyResults) -> Data {
+pub fn data(r: &StudyResults, q: &Quote) -> Result<Data> {
     let d = &r.data;
     let (s, p) = (&d.sizes, &d.positive_share);
     let row = |set: &str, rows: usize, share: f64| {
         Row::plain(vec![set.into(), rows.to_string(), f4(share)])
     };
-    Data {
+    Ok(Data {
         source: d.source.to_string(),
         threshold: d.year_threshold,
         year_min: d.year_min.to_string(),
@@ -67,7 +72,9 @@ pub fn data(r: &StudyResults) -> Data {
                 row("test (file order, last rows)", s.test, p.test),
             ],
         ),
-    }
+        producer_effect: answers::producer_effect(q)?,
+        test_statistics: answers::test_statistics(q)?,
+    })
 }
 
 /// 2. The analytic gradient against finite differences.
@@ -108,9 +115,10 @@ pub struct LrDemo {
     iterations: usize,
     figure: FigureView,
     table: Table,
+    answers: Vec<Sentence>,
 }
 
-pub fn lr_demo(r: &StudyResults, figures: &[Figure]) -> Result<LrDemo> {
+pub fn lr_demo(r: &StudyResults, figures: &[Figure], q: &Quote) -> Result<LrDemo> {
     Ok(LrDemo {
         batch_size: r.lr_demo.batch_size,
         iterations: r.config.lr_demo.iterations,
@@ -120,6 +128,7 @@ pub fn lr_demo(r: &StudyResults, figures: &[Figure]) -> Result<LrDemo> {
             "Validation loss (log scale) against iteration for each learning rate.",
         )?,
         table: run_table(&r.lr_demo.runs, None),
+        answers: answers::lr_demo(q)?,
     })
 }
 
@@ -131,9 +140,10 @@ pub struct Grid {
     heatmap: FigureView,
     curves: FigureView,
     table: Table,
+    answers: Vec<Sentence>,
 }
 
-pub fn grid(r: &StudyResults, figures: &[Figure]) -> Result<Grid> {
+pub fn grid(r: &StudyResults, figures: &[Figure], q: &Quote) -> Result<Grid> {
     let chosen = &r.final_eval.chosen;
     Ok(Grid {
         iterations: r.config.grid.iterations,
@@ -149,6 +159,7 @@ pub fn grid(r: &StudyResults, figures: &[Figure]) -> Result<Grid> {
             "Validation loss curves, one panel per batch size.",
         )?,
         table: run_table(&r.grid.cells, Some(chosen.run_id.as_str())),
+        answers: answers::grid(q)?,
     })
 }
 
@@ -160,9 +171,10 @@ pub struct MonteCarlo {
     iterations: usize,
     figure: FigureView,
     table: Table,
+    answers: Vec<Sentence>,
 }
 
-pub fn monte_carlo(r: &StudyResults, figures: &[Figure]) -> Result<MonteCarlo> {
+pub fn monte_carlo(r: &StudyResults, figures: &[Figure], q: &Quote) -> Result<MonteCarlo> {
     let mc = &r.monte_carlo;
     let rows = mc
         .groups
@@ -197,85 +209,17 @@ pub fn monte_carlo(r: &StudyResults, figures: &[Figure]) -> Result<MonteCarlo> {
             ],
             rows,
         ),
+        answers: answers::monte_carlo(q)?,
     })
 }
 
 /// The chosen grid cell in words.
-fn chosen_text(r: &StudyResults) -> String {
+pub fn chosen_text(r: &StudyResults) -> String {
     let chosen = &r.final_eval.chosen;
     format!(
         "learning rate {}, batch size {}",
         chosen.learning_rate, chosen.batch_size
     )
-}
-
-/// 6. The chosen SGD model beside the exact optimum and the library baseline.
-#[derive(Debug, Serialize)]
-pub struct FinalEval {
-    chosen: String,
-    newton_l2: String,
-    newton_iterations: usize,
-    newton_gradient: String,
-    library_l2: String,
-    library_c: String,
-    library_iterations: usize,
-    figure: FigureView,
-    table: Table,
-}
-
-pub fn final_eval(r: &StudyResults, figures: &[Figure]) -> Result<FinalEval> {
-    let fe = &r.final_eval;
-    // scikit-learn's C for the same penalty: C = 1 / (l2 · n_train).
-    let library_c = if fe.library_l2 > 0.0 {
-        format!("{:.4}", 1.0 / (fe.library_l2 * r.data.sizes.train as f64))
-    } else {
-        "infinity (no penalty)".into()
-    };
-    let rows = fe
-        .models
-        .iter()
-        .map(|m| {
-            Row::plain(vec![
-                m.label.clone(),
-                f4(m.train.accuracy),
-                f4(m.val.accuracy),
-                f4(m.test.accuracy),
-                f6(m.train.loss),
-                f6(m.val.loss),
-                f6(m.test.loss),
-                format!("{:+.2e}", m.loss_gap.train),
-                format!("{:+.2e}", m.loss_gap.test),
-            ])
-        })
-        .collect();
-    Ok(FinalEval {
-        chosen: chosen_text(r),
-        newton_l2: fe.newton_l2.to_string(),
-        newton_iterations: fe.newton_iterations,
-        newton_gradient: format!("{:.2e}", fe.newton_gradient_max_norm),
-        library_l2: format!("{:.4e}", fe.library_l2),
-        library_c,
-        library_iterations: fe.library_iterations,
-        figure: figure(
-            figures,
-            "final_accuracy",
-            "Accuracy on train, validation and test; the axis starts above zero.",
-        )?,
-        table: Table::new(
-            &[
-                "model",
-                "train acc",
-                "val acc",
-                "test acc",
-                "train loss",
-                "val loss",
-                "test loss",
-                "train loss gap",
-                "test loss gap",
-            ],
-            rows,
-        ),
-    })
 }
 
 /// 7. The chosen setting on raw features.
@@ -290,8 +234,8 @@ pub fn standardization(r: &StudyResults, figures: &[Figure]) -> Result<Standardi
     let row = |features: &str, run: &RunResult| {
         Row::plain(vec![
             features.into(),
-            opt6(run.final_val_loss),
-            opt4(run.final_val_accuracy),
+            final_val_loss(run),
+            final_val_accuracy(run),
             status_text(run),
         ])
     };
@@ -302,7 +246,12 @@ pub fn standardization(r: &StudyResults, figures: &[Figure]) -> Result<Standardi
             "Validation loss with standardized and with raw features.",
         )?,
         table: Table::new(
-            &["features", "final val loss", "final val accuracy", "status"],
+            &[
+                "features",
+                "final val loss ± SE",
+                "final val accuracy [95% CI]",
+                "status",
+            ],
             vec![row("standardized", &sd.standardized), row("raw", &sd.raw)],
         ),
     })
