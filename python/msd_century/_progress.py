@@ -38,6 +38,7 @@ class Progress:
         self._tqdm = _tqdm() if show else None
         self._bar = None
         self._stage = None
+        self._printed = None
 
     def __call__(self, task, stage, done, total):
         if task == "note":
@@ -53,10 +54,15 @@ class Progress:
             if stage is not None and stage != self._stage:
                 self._bar.set_description(stage)
             self._bar.update(done - self._bar.n)
-        elif stage != self._stage or (stage is None and self._stage is None):
+        elif stage != self._stage or (stage is None and self._stage is None) or self._finishes(done, total):
+            # A line per stage, and the last one when the work is complete.
             of = f"/{total}" if total is not None else ""
             print(f"{task}: {stage or ''} ({done}{of})".replace(" ()", ""), file=self.file or sys.stderr, flush=True)
+            self._printed = done
         self._stage = stage
+
+    def _finishes(self, done, total):
+        return total is not None and done == total and self._printed != done
 
     def close(self):
         if self._bar is not None:

@@ -9,7 +9,7 @@ use crate::errors::to_py;
 use crate::work::run;
 use msd_century::data::Dataset;
 use msd_century::model::{self, Init, Params};
-use msd_century::train::{LibrarySettings, NewtonSettings, SgdSettings};
+use msd_century::train::{LibrarySettings, NewtonSettings, SgdSettings, MAX_ITERATIONS};
 use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -152,7 +152,7 @@ pub fn fit_library<'py>(
     let train = dataset(&x, &t)?;
     let fit = run(py, on_event, move |_| library.fit(&train))?;
     let out = fitted(py, fit.params)?;
-    out.set_item("n_iter", fit.iterations)?;
+    out.set_item("n_iter", fit.iterations.unwrap_or(MAX_ITERATIONS as usize))?;
     Ok(out)
 }
 

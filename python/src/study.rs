@@ -11,7 +11,7 @@ use std::time::Instant;
 
 /// Loads the data (as `load` does), runs the whole study (`quick`: the same with fewer
 /// iterations) and writes its outputs under `out` (`report.html`, `results.json`, `plots/`,
-/// `runs/`), the data-loading time first among the timings, as `msd-century run` does.
+/// `runs/`, `models/`), the data-loading time first among the timings, as `msd-century run` does.
 /// Returns the path of `results.json`.
 #[pyfunction]
 #[pyo3(signature = (out, source, *, rows, synthetic_seed, year_threshold, train_rows, val_rows, seed, cache, quick, command_line, on_event=None))]

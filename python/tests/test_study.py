@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -54,3 +55,18 @@ def test_bad_source_and_options(tmp_path):
         msd_century.run_study(tmp_path, source=tmp_path / "none.txt", progress=False)
     with pytest.raises(ValueError, match="val_rows"), pytest.warns(msd_century.DataNote):
         msd_century.run_study(tmp_path, quick=True, source="synthetic", rows=3_000, val_rows=0, progress=False)
+
+
+def test_plain_progress_prints_each_stage_and_the_completion(monkeypatch):
+    from msd_century import _progress
+
+    monkeypatch.setattr(_progress, "_tqdm", lambda: None)
+    out = io.StringIO()
+    progress = _progress.Progress("study", file=out)
+    for event in [("lr_demo", 0, 26), ("lr_demo", 2, 26), ("standardization", 25, 26), ("standardization", 26, 26)]:
+        progress("study", *event)
+    assert out.getvalue().splitlines() == [
+        "study: lr_demo (0/26)",
+        "study: standardization (25/26)",
+        "study: standardization (26/26)",
+    ]

@@ -142,10 +142,7 @@ impl DataArgs {
 /// The user's cache directory of msd-century: `$XDG_CACHE_HOME/msd-century`, else
 /// `$HOME/.cache/msd-century` (the synthetic data's cache).
 pub fn user_cache_dir() -> Option<PathBuf> {
-    lib_data::cache::user_cache_dir(
-        std::env::var_os("XDG_CACHE_HOME"),
-        std::env::var_os("HOME"),
-    )
+    lib_data::cache::user_cache_dir(std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME"))
 }
 
 /// Loads and splits the data, after checking that the memory it needs is there.

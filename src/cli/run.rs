@@ -1,4 +1,5 @@
-//! `run`: the whole study, into `DIR/report.html`, `DIR/results.json`, `DIR/plots/`, `DIR/runs/`.
+//! `run`: the whole study, into `DIR/report.html`, `DIR/results.json`, `DIR/plots/`, `DIR/runs/`
+//! and `DIR/models/`.
 
 use super::load_data;
 use super::observe::Terminal;
@@ -88,6 +89,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     eprintln!("wrote outputs in {:.2} s", t.elapsed().as_secs_f64());
     print_summary(&results)?;
     outln!("report: {}", args.out.join("report.html").display());
+    outln!(
+        "models: {} (sgd, optimum, library; for predict and evaluate)",
+        args.out.join("models").display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

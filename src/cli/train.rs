@@ -4,7 +4,8 @@ use super::observe::Terminal;
 use super::{exit, load_data, print_json, DataArgs};
 use clap::{Args, ValueEnum};
 use msd_century::data::{Dataset, Provenance, Splits};
-use msd_century::model::{self, Evaluation, Init, Model, OutputFormat, Params, Training};
+use msd_century::model::metrics::SetMetrics;
+use msd_century::model::{self, Init, Model, OutputFormat, Params, Training};
 use msd_century::output_dir::OutputDir;
 use msd_century::report::csv::write_history_csv;
 use msd_century::train::{
@@ -171,9 +172,9 @@ struct TrainReport {
     data: Provenance,
     synthetic: bool,
     settings: serde_json::Value,
-    train: Option<Evaluation>,
-    val: Option<Evaluation>,
-    test: Option<Evaluation>,
+    train: Option<SetMetrics>,
+    val: Option<SetMetrics>,
+    test: Option<SetMetrics>,
     history: Vec<HistoryPoint>,
     diverged_at: Option<usize>,
     weights: Option<Vec<f64>>,
@@ -300,9 +301,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         return Ok(exit::code(exit::DIVERGED));
     }
     let params = &fitted.params;
-    report.train = evaluation(params, &splits.train);
-    report.val = evaluation(params, &splits.val);
-    report.test = evaluation(params, &splits.test);
+    report.train = set_metrics(params, &splits.train, "train");
+    report.val = set_metrics(params, &splits.val, "validation");
+    report.test = set_metrics(params, &splits.test, "test");
     report.weights = Some(params.weights.clone());
     report.bias = Some(params.bias);
     let training = Training::new(
@@ -334,8 +335,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Loss and accuracy on `set`; absent (`null` in JSON, "no rows" in text) for an empty set.
-fn evaluation(params: &Params, set: &Dataset) -> Option<Evaluation> {
-    (!set.is_empty()).then(|| model::evaluate(params, set))
+/// The scores of a set with their uncertainty; `None` for an empty set.
+fn set_metrics(params: &Params, set: &Dataset, name: &'static str) -> Option<SetMetrics> {
+    SetMetrics::of(params, set, name).ok().map(|(m, _)| m)
 }
 
 fn fit(solver: &Checked, splits: &Splits, observer: &Terminal) -> anyhow::Result<Fitted> {
@@ -381,13 +383,16 @@ fn fit(solver: &Checked, splits: &Splits, observer: &Terminal) -> anyhow::Result
     })
 }
 
-fn print_eval(name: &str, e: &Option<Evaluation>) -> anyhow::Result<()> {
-    match e {
-        Some(e) => outln!(
-            "{name:>5}: loss {:.6}  accuracy {:.4}  ({} rows)",
-            e.loss,
-            e.accuracy,
-            e.n
+fn print_metrics(name: &str, m: &Option<SetMetrics>) -> anyhow::Result<()> {
+    match m {
+        Some(m) => outln!(
+            "{name:>5}: loss {:.6} (s.e. {})  accuracy {:.4} (95% CI {:.4} to {:.4})  ({} rows)",
+            m.loss,
+            m.loss_se.map_or("-".into(), |se| format!("{se:.6}")),
+            m.accuracy,
+            m.accuracy_ci.low,
+            m.accuracy_ci.high,
+            m.n
         ),
         None => outln!("{name:>5}: no rows"),
     }
@@ -406,7 +411,7 @@ fn print_train(r: &TrainReport) -> anyhow::Result<()> {
         );
     }
     for (name, e) in [("train", &r.train), ("val", &r.val), ("test", &r.test)] {
-        print_eval(name, e)?;
+        print_metrics(name, e)?;
     }
     if let Some(path) = &r.model_file {
         outln!("model: {}", path.display());
@@ -441,9 +446,9 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     let params = model.params_for(&splits.standardizer);
     #[derive(serde::Serialize)]
     struct Out {
-        train: Option<Evaluation>,
-        val: Option<Evaluation>,
-        test: Option<Evaluation>,
+        train: Option<SetMetrics>,
+        val: Option<SetMetrics>,
+        test: Option<SetMetrics>,
         data: Provenance,
         synthetic: bool,
         model_file: PathBuf,
@@ -452,9 +457,9 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     }
     let out = Out {
         classification: super::classification::by_set(&params, &splits),
-        train: evaluation(&params, &splits.train),
-        val: evaluation(&params, &splits.val),
-        test: evaluation(&params, &splits.test),
+        train: set_metrics(&params, &splits.train, "train"),
+        val: set_metrics(&params, &splits.val, "validation"),
+        test: set_metrics(&params, &splits.test, "test"),
         synthetic: table.provenance.is_synthetic(),
         data: table.provenance,
         model_file: args.model.clone(),
@@ -464,9 +469,9 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     } else {
         outln!("model: {}", args.model.display());
         outln!("data: {}", out.data);
-        print_eval("train", &out.train)?;
-        print_eval("val", &out.val)?;
-        print_eval("test", &out.test)?;
+        print_metrics("train", &out.train)?;
+        print_metrics("val", &out.val)?;
+        print_metrics("test", &out.test)?;
         super::classification::print(&out.classification)?;
     }
     Ok(ExitCode::SUCCESS)

@@ -13,7 +13,8 @@ use super::runs::RunResult;
 use super::standardization_demo::StandardizationResult;
 use super::test_statistics::TestStatistics;
 use crate::data::inspect::Inspection;
-use crate::model::GradcheckReport;
+use crate::data::Standardizer;
+use crate::model::{GradcheckReport, Model, Training};
 
 /// The value of the `format` field.
 pub const RESULTS_FORMAT: &str = "msd-century-study";
@@ -63,6 +64,40 @@ impl StudyResults {
         }
         runs.push(&self.standardization.raw);
         runs
+    }
+
+    /// The three final models as model files, by name (`sgd`, `optimum`, `library`): the
+    /// parameters of `final_eval` with the training set's standardization and the year
+    /// threshold, so that `predict` and `evaluate` can use them.
+    pub fn final_models(&self) -> Vec<(String, Model)> {
+        let fe = &self.final_eval;
+        let standardizer = Standardizer {
+            mean: self.data.feature_mean.clone(),
+            std: self.data.feature_std.clone(),
+        };
+        fe.models
+            .iter()
+            .map(|m| {
+                let (solver, settings) = match m.name.as_str() {
+                    "sgd" => (
+                        "sgd",
+                        serde_json::json!({
+                            "learning_rate": fe.chosen.learning_rate,
+                            "batch_size": fe.chosen.batch_size,
+                            "iterations": self.config.grid.iterations,
+                            "eval_every": self.config.eval_every,
+                            "run_id": fe.chosen.run_id,
+                        }),
+                    ),
+                    "optimum" => ("newton", serde_json::json!({ "l2": fe.newton_l2 })),
+                    _ => ("library", serde_json::json!({ "l2": fe.library_l2 })),
+                };
+                let training = Training::new(solver, settings, self.seed, self.data.source.clone());
+                let model =
+                    Model::new(&m.params, &standardizer, self.data.year_threshold, training);
+                (m.name.clone(), model)
+            })
+            .collect()
     }
 
     /// Total of the stage timings.

@@ -1,5 +1,6 @@
 //! Writes every output of a study into one directory, each file atomically:
-//! `report.html`, `results.json`, `plots/<name>.svg|png`, `runs/<id>.csv`.
+//! `report.html`, `results.json`, `plots/<name>.svg|png`, `runs/<id>.csv` and the three final
+//! models as model files, `models/sgd.json`, `models/optimum.json`, `models/library.json`.
 
 use super::csv::write_history_csv;
 use super::{html, plots};
@@ -16,6 +17,7 @@ pub struct Outputs {
     pub results: PathBuf,
     pub plots: Vec<PathBuf>,
     pub runs: Vec<PathBuf>,
+    pub models: Vec<PathBuf>,
 }
 
 /// Renders the plots and the report and writes everything under `dir`.
@@ -50,6 +52,15 @@ pub fn write_outputs(dir: &Path, results: &StudyResults) -> Result<Outputs> {
         .map_err(|e| Error::format(&results_path, e.to_string()))?;
     write_bytes_atomic(&results_path, &json)?;
 
+    let models_dir = dir.join("models");
+    create_dir_all(&models_dir)?;
+    let mut models = Vec::new();
+    for (name, model) in results.final_models() {
+        let path = models_dir.join(format!("{name}.json"));
+        model.save(&path)?;
+        models.push(path);
+    }
+
     let report = dir.join("report.html");
     write_bytes_atomic(&report, html::render(results, &figures)?.as_bytes())?;
     Ok(Outputs {
@@ -57,5 +68,6 @@ pub fn write_outputs(dir: &Path, results: &StudyResults) -> Result<Outputs> {
         results: results_path,
         plots: plot_paths,
         runs,
+        models,
     })
 }

@@ -468,3 +468,52 @@ fn monte_carlo_runs_can_have_independent_batch_orders() {
     assert!(html.contains("(independent orders)"));
     check_answers(&out);
 }
+
+#[test]
+fn run_writes_the_three_final_models_for_evaluate_and_predict() {
+    let out = quick_study();
+    let json = read_json(&out.join("results.json"));
+    let final_models = json["final_eval"]["models"].as_array().unwrap();
+    for (k, name) in ["sgd", "optimum", "library"].into_iter().enumerate() {
+        let path = out.join(format!("models/{name}.json"));
+        let model = msd_century::model::Model::load(&path).expect("a valid model file");
+        let scored = &final_models[k];
+        assert_eq!(scored["name"], name);
+        let weights: Vec<f64> =
+            serde_json::from_value(scored["params"]["weights"].clone()).unwrap();
+        assert_eq!(
+            model.weights, weights,
+            "{name}: the weights of results.json"
+        );
+        assert_eq!(model.bias, scored["params"]["bias"].as_f64().unwrap());
+        assert_eq!(
+            model.feature_mean,
+            serde_json::from_value::<Vec<f64>>(json["data"]["feature_mean"].clone()).unwrap()
+        );
+
+        // Evaluated on the same data, the file gives the study's own scores.
+        let output = common::cli()
+            .args([
+                "evaluate",
+                "--json",
+                "--data",
+                "synthetic",
+                "--rows",
+                "20000",
+                "--model",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let evaluated: Value = serde_json::from_slice(&output.stdout).unwrap();
+        for set in ["train", "val", "test"] {
+            // Loss, its standard error, accuracy, its interval and counts, to the bit.
+            assert_eq!(evaluated[set], scored[set], "{name} {set}");
+        }
+    }
+}
