@@ -1,8 +1,8 @@
 //! What a fitted model's predictions say, and how sure one can be of it: per-row probabilities
-//! and losses ([`rows`]), loss and accuracy with their uncertainty ([`SetMetrics`]), the
+//! and losses ([`predict_rows`]), loss and accuracy with their uncertainty ([`SetMetrics`]), the
 //! confusion matrix with precision, recall and F1 ([`Confusion`]), the ROC curve and its area
 //! ([`roc`]), Wilson intervals and differences in standard errors ([`uncertainty`]), and
-//! McNemar's test on paired predictions ([`mcnemar`]). `evaluate` and the study both use them.
+//! McNemar's test on paired predictions ([`mcnemar()`]). `evaluate` and the study both use them.
 //!
 //! Per-row values come from the public math of [`crate::model::logistic`] (one row at a time,
 //! rows in parallel, every sum serial in row order): the same bits on any number of threads.
