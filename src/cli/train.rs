@@ -7,7 +7,7 @@ use msd_century::data::{Dataset, Provenance, Splits};
 use msd_century::model::metrics::SetMetrics;
 use msd_century::model::{self, Init, Model, OutputFormat, Params, Training};
 use msd_century::output_dir::OutputDir;
-use msd_century::report::csv::write_history_csv;
+use msd_century::report::write_history_csv;
 use msd_century::train::{
     self, History, HistoryPoint, LibrarySettings, NewtonSettings, Sgd, SgdSettings,
 };

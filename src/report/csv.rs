@@ -23,7 +23,8 @@ pub fn history_csv(history: &History) -> String {
     text
 }
 
-/// Writes `history` to `path` atomically, as [`history_csv`].
+/// Writes `history` to `path` atomically as CSV, `iter,val_loss,val_accuracy` and one line per
+/// recorded point, each number in its shortest round-trip form (reads back to the same bits).
 pub fn write_history_csv(path: &Path, history: &History) -> Result<()> {
     write_bytes_atomic(path, history_csv(history).as_bytes())
 }
