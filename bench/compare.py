@@ -1,5 +1,11 @@
 """Times the study two ways on the same file: the classic numpy/pandas/scikit-learn code
-(bench/classic.py) and msd-century's commands. Prints a table and writes it as JSON."""
+(bench/classic.py) and msd-century's commands. Prints a table and writes it as JSON.
+
+Then the exact solves, without a penalty, on the same standardized training rows (the file's
+train part, no validation rows): msd-century's Newton solver (`train --solver newton`, the fit
+time its JSON reports) beside scikit-learn's newton-cholesky and lbfgs at their default
+tolerance and at 1e-8, each with its final max |gradient| of the mean loss computed by the same
+numpy code. `--only newton` runs this section alone."""
 
 import argparse
 import json
@@ -13,6 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sklearn_side import fit_row, gradient, sklearn_contenders  # noqa: E402
 
 
 def run(cmd, env=None):
@@ -40,6 +49,8 @@ def main():
     p.add_argument("--binary", required=True)
     p.add_argument("--out", default=str(ROOT / "bench/out/compare.json"))
     p.add_argument("--seeds", type=int, default=5, help="msd-century runs per SGD setting (spread)")
+    p.add_argument("--newton-repeat", type=int, default=3, help="runs of each exact solve (median)")
+    p.add_argument("--only", choices=["newton"], help="run only this section")
     args = p.parse_args()
     exe = args.binary
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +62,14 @@ def main():
             print(f"writing full-size synthetic data to {data}", file=sys.stderr)
             run([exe, "data", "synth", "--out", data])
     work = tempfile.mkdtemp(prefix="msd-compare-")
+    if args.only == "newton":
+        newton = newton_section(exe, data, work, args.newton_repeat)
+        out = Path(args.out).with_name("compare_newton.json")
+        out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"),
+                                   "machine": {"cpu": cpu_model(), "cores": os.cpu_count()},
+                                   "data": data, "newton": newton}, indent=1) + "\n")
+        print(f"\nwritten to {out}")
+        return
 
     # The classic side. A current numpy runs its fastest kernels without these overrides.
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
@@ -88,6 +107,8 @@ def main():
     ours["lr_demo"], ours["grid_monte_carlo"] = stage["lr_demo"], stage["grid + monte_carlo"]
     classic["seconds"]["grid_monte_carlo"] = classic["seconds"]["grid"] + classic["seconds"]["monte_carlo"]
 
+    newton = newton_section(exe, data, work, args.newton_repeat)
+
     rows = []
     names = [("load", "load and prepare"), ("load_cached", "load and prepare, cached"),
              ("sgd100", "SGD batch 100, 1000 iters"),
@@ -123,6 +144,7 @@ def main():
         "library": {"classic_accuracy": classic["results"]["library"]["accuracy"],
                     "msd_century_accuracy": {k: library[k]["accuracy"] for k in ("train", "val", "test")}},
         "classic_wall_s": classic_wall,
+        "newton": newton,
     }
     Path(args.out).write_text(json.dumps(report, indent=1) + "\n")
 
@@ -140,6 +162,50 @@ def main():
               f"{a['msd_century_mean']:.6f} ± {a['msd_century_std']:.6f} ({len(a['msd_century_runs'])} runs) -> "
               f"{'agree' if a['agree'] else 'DIFFER'}")
     print(f"\nwritten to {args.out}")
+
+
+def newton_section(exe, data, work, repeat):
+    """msd-century's exact solve beside scikit-learn's, without a penalty, on the same rows: the
+    file's train part with no validation rows, standardized with msd-century's own statistics
+    (from its model file). Prints the table; returns its rows."""
+    import numpy as np
+    import pandas as pd
+
+    print("exact solves: msd-century newton, scikit-learn newton-cholesky and lbfgs", file=sys.stderr)
+    seconds, report = [], None
+    for k in range(repeat):
+        out, _, _ = run([exe, "train", "--data", data, "--solver", "newton", "--val-rows", "0",
+                         "--json", "--out", f"{work}/newton-{k}"])
+        report = json.loads(out)
+        seconds.append(report["seconds"])
+    model = json.loads(Path(report["model_file"]).read_text())
+    n = report["train"]["n"]
+    raw = pd.read_csv(data, header=None, nrows=n).to_numpy(dtype=np.float64)
+    y = (raw[:, 0] > model["year_threshold"]).astype(np.float64)
+    X = (raw[:, 1:] - np.array(model["feature_mean"])) / np.array(model["feature_std"])
+    del raw
+    g = gradient(X, y, np.array(model["weights"]), model["bias"], 0.0)
+    info = report["newton"]
+    rows = [{
+        "fit": "msd-century newton (CLI)", "tol": "default (1e-8)",
+        "seconds": statistics.median(seconds), "all_seconds": seconds,
+        "iterations": info["iterations"], "warm_start_iterations": info.get("warm_start_iterations"),
+        "gradient_max": float(np.abs(g).max()), "gradient_norm": float(np.linalg.norm(g)),
+        "solver_gradient_max": info["gradient_max_norm"], "converged": True,
+    }]
+    for name, tol, make in sklearn_contenders(np.inf):
+        row = fit_row(name, tol, make, X, y, 0.0, repeat)
+        del row["model"]
+        rows.append(row)
+    ours = rows[0]["seconds"]
+    print(f"\nexact solves, no penalty, {n:,} x {X.shape[1]} standardized training rows "
+          f"(median of {repeat}; max |gradient| of the mean loss, by numpy):")
+    print(f"{'fit':<28} {'tol':<15} {'seconds':>8} {'iters':>6} {'max |g|':>9} {'/ msd-century':>14}")
+    for r in rows:
+        it = f"{r['iterations']}" + (f"+{r['warm_start_iterations']}" if r.get("warm_start_iterations") else "")
+        print(f"{r['fit']:<28} {r['tol']:<15} {r['seconds']:>8.3f} {it:>6} {r['gradient_max']:>9.1e} "
+              f"{r['seconds'] / ours:>13.1f}x" + ("" if r["converged"] else "  (ConvergenceWarning)"))
+    return {"train_rows": n, "features": int(X.shape[1]), "repeat": repeat, "fits": rows}
 
 
 if __name__ == "__main__":

@@ -25,34 +25,16 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
 import time
-import warnings
 
 import numpy as np
 
-
-def gradient(X, y, coef, intercept, l2):
-    """The gradient of mean cross-entropy + (l2/2)·‖w‖² at (coef, intercept), with numpy."""
-    z = X @ coef + intercept
-    r = 0.5 * (1.0 + np.tanh(0.5 * z)) - y  # sigmoid(z) - y, without overflow
-    return np.r_[X.T @ r / len(y) + l2 * coef, r.mean()]
-
-
-def timed(fit, repeat):
-    seconds, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fit()
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds), seconds, result
+from sklearn_side import fit_row, sklearn_contenders, timed
 
 
 def main():
     import sklearn
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
     import msd_century
 
@@ -68,13 +50,6 @@ def main():
     X, y = data.X_train, data.y_train
     n = len(y)
     print(f"data: {data!r} (loaded in {load_seconds:.2f} s)", flush=True)
-    major, minor = (int(p) for p in sklearn.__version__.split(".")[:2])
-
-    def sklearn_model(solver, C, tol):
-        extra = {"max_iter": 10_000} if tol < 1e-4 and solver == "lbfgs" else {}
-        if np.isinf(C) and (major, minor) < (1, 8):
-            return SkLogisticRegression(penalty=None, solver=solver, tol=tol, **extra)
-        return SkLogisticRegression(C=C, solver=solver, tol=tol, **extra)
 
     rows = []
     for C in (np.inf, 1.0):
@@ -83,29 +58,12 @@ def main():
             ("msd_century newton", "default (1e-8)", lambda: msd_century.LogisticRegression(C=C)),
             ("msd_century newton", "1e-12", lambda: msd_century.LogisticRegression(C=C, tol=1e-12)),
         ]
-        for solver in ("newton-cholesky", "lbfgs"):
-            contenders.append((f"scikit-learn {solver}", "default (1e-4)", lambda s=solver: sklearn_model(s, C, 1e-4)))
-            contenders.append((f"scikit-learn {solver}", "1e-8", lambda s=solver: sklearn_model(s, C, 1e-8)))
+        contenders += sklearn_contenders(C)
         for name, tol, make in contenders:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ConvergenceWarning)
-                median, all_seconds, model = timed(lambda: make().fit(X, y), args.repeat)
-            g = gradient(X, y, model.coef_[0], model.intercept_[0], l2)
-            row = {
-                "C": "inf" if np.isinf(C) else C,
-                "fit": name,
-                "tol": tol,
-                "seconds": median,
-                "all_seconds": all_seconds,
-                "iterations": int(np.max(model.n_iter_)),
-                "gradient_max": float(np.abs(g).max()),
-                "gradient_norm": float(np.linalg.norm(g)),
-                "converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught),
-                "model": model,
-            }
+            row = {"C": "inf" if np.isinf(C) else C, **fit_row(name, tol, make, X, y, l2, args.repeat)}
             rows.append(row)
             print(
-                f"C={row['C']:<4} {name:<30} tol {tol:<15} {median:7.3f} s  {row['iterations']:>5} it  "
+                f"C={row['C']:<4} {name:<30} tol {tol:<15} {row['seconds']:7.3f} s  {row['iterations']:>5} it  "
                 f"max|g| {row['gradient_max']:.2e}  |g| {row['gradient_norm']:.2e}"
                 + ("" if row["converged"] else "  (ConvergenceWarning)"),
                 flush=True,

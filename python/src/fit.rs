@@ -32,8 +32,8 @@ fn fitted<'py>(py: Python<'py>, params: Params) -> PyResult<Bound<'py, PyDict>> 
 
 /// The exact optimum of mean loss + (l2/2)·‖w‖² by the library's Newton solver.
 ///
-/// Returns `coef`, `intercept`, `n_iter`, `gradient_max_norm`, `objective`,
-/// `hessian_evaluations`.
+/// Returns `coef`, `intercept`, `n_iter` (steps on all rows), `warm_start_iterations` (steps on
+/// the warm start's subsample), `gradient_max_norm`, `objective`, `hessian_evaluations`.
 #[pyfunction]
 #[pyo3(signature = (x, t, *, l2, tol, max_iter, on_event=None))]
 pub fn fit_newton<'py>(
@@ -58,6 +58,7 @@ pub fn fit_newton<'py>(
     })?;
     let out = fitted(py, fit.params)?;
     out.set_item("n_iter", fit.iterations)?;
+    out.set_item("warm_start_iterations", fit.warm_start_iterations)?;
     out.set_item("gradient_max_norm", fit.gradient_max_norm)?;
     out.set_item("objective", fit.objective)?;
     out.set_item("hessian_evaluations", fit.hessian_evaluations)?;

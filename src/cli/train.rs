@@ -189,7 +189,10 @@ struct TrainReport {
 /// How the Newton solver got there (its parameters are the report's `weights` and `bias`).
 #[derive(Debug, Clone, serde::Serialize)]
 struct NewtonInfo {
+    /// Steps on all rows.
     iterations: usize,
+    /// Steps on the warm start's subsample, before those.
+    warm_start_iterations: usize,
     hessian_evaluations: usize,
     gradient_max_norm: f64,
     objective: f64,
@@ -199,6 +202,7 @@ impl From<&train::NewtonFit> for NewtonInfo {
     fn from(f: &train::NewtonFit) -> Self {
         NewtonInfo {
             iterations: f.iterations,
+            warm_start_iterations: f.warm_start_iterations,
             hessian_evaluations: f.hessian_evaluations,
             gradient_max_norm: f.gradient_max_norm,
             objective: f.objective,
@@ -404,8 +408,9 @@ fn print_train(r: &TrainReport) -> anyhow::Result<()> {
     outln!("solver: {:?}, {:.3} s", r.solver, r.seconds);
     if let Some(fit) = &r.newton {
         outln!(
-            "newton: {} iterations ({} Hessians), max |gradient| {:.2e}",
+            "newton: {} iterations (after {} on a subsample; {} Hessians), max |gradient| {:.2e}",
             fit.iterations,
+            fit.warm_start_iterations,
             fit.hessian_evaluations,
             fit.gradient_max_norm
         );

@@ -13,5 +13,7 @@ pub use history::{History, HistoryPoint};
 pub use library::{
     Library, LibraryFit, LibrarySettings, GRADIENT_TOLERANCE_PER_ROW, MAX_ITERATIONS,
 };
-pub use newton::{Newton, NewtonFit, NewtonSettings, HESSIAN_SAMPLE_ROWS, MAX_WEIGHT};
+pub use newton::{
+    Newton, NewtonFit, NewtonSettings, HESSIAN_SAMPLE_ROWS, MAX_WEIGHT, WARM_MIN_ROWS, WARM_STRIDE,
+};
 pub use sgd::{check_l2, diverged, Sgd, SgdFit, SgdSettings, DIVERGED_LOSS};

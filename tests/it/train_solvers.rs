@@ -154,3 +154,71 @@ fn library_probabilities_mean_the_positive_class_when_it_is_the_minority() {
         / data.len() as f64;
     assert!((mean_p - share).abs() < 1e-3, "{mean_p} vs {share}");
 }
+
+/// Rows enough for the warm start on every 8th row.
+const WARM_ROWS: usize = msd_century::train::WARM_MIN_ROWS * msd_century::train::WARM_STRIDE + 8;
+
+/// The warm start on a subsample: the same bits on one and two threads, and the same optimum (to
+/// the tolerance) as a fit too small for a warm start gives on the same rows' model.
+#[test]
+fn newton_warm_start_is_deterministic_and_reaches_the_tolerance() {
+    let data = simulate(WARM_ROWS, &moderate_truth(6, 0.4), 3);
+    let pool = |k| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(k)
+            .build()
+            .unwrap()
+    };
+    for l2 in [0.0, 1.0 / WARM_ROWS as f64] {
+        let one = pool(1).install(|| common::newton(&data, l2).unwrap());
+        let two = pool(2).install(|| common::newton(&data, l2).unwrap());
+        assert_eq!(one, two);
+        assert!(one.warm_start_iterations > 0, "{one:?}");
+        assert!(one.gradient_max_norm <= 1e-8, "{one:?}");
+        let (_, g) = loss_and_gradient(&one.params, &data);
+        for (j, gj) in g.iter().enumerate() {
+            let reg = one.params.weights.get(j).map_or(0.0, |w| l2 * w);
+            assert!((gj + reg).abs() <= 1e-8);
+        }
+    }
+}
+
+/// A subsample can be separable, or of one class, when all rows are not: the fit then starts
+/// from zero and still finds the optimum; data separable as a whole is still said to be.
+#[test]
+fn newton_falls_back_to_a_cold_start_when_the_subsample_is_degenerate() {
+    let n = WARM_ROWS;
+    // Every 8th row (the warm start's) is separable at x = 0, or all of class 1; the other rows
+    // have labels drawn with probability sigmoid(x).
+    let x: Vec<f64> = (0..n)
+        .map(|i| ((i * 7919) % 2001) as f64 / 1000.0 - 1.0)
+        .collect();
+    let noisy = |i: usize| {
+        let u = ((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64 / (1u64 << 53) as f64;
+        (u < 1.0 / (1.0 + (-2.0 * x[i]).exp())) as u8 as f64
+    };
+    for warm_rows in ["separable", "one class"] {
+        let targets = (0..n)
+            .map(|i| match (i % 8, warm_rows) {
+                (0, "separable") => (x[i] > 0.0) as u8 as f64,
+                (0, _) => 1.0,
+                _ => noisy(i),
+            })
+            .collect();
+        let data = Dataset {
+            x: Matrix::from_vec(n, 1, x.clone()),
+            targets,
+        };
+        let fit = common::newton(&data, 0.0).unwrap();
+        assert_eq!(fit.warm_start_iterations, 0, "{warm_rows}: {fit:?}");
+        assert!(fit.gradient_max_norm <= 1e-8, "{warm_rows}: {fit:?}");
+    }
+    // Separable as a whole: the error, not an optimum.
+    let targets = x.iter().map(|&v| (v > 0.0) as u8 as f64).collect();
+    let data = Dataset {
+        x: Matrix::from_vec(n, 1, x),
+        targets,
+    };
+    let err = common::newton(&data, 0.0).unwrap_err();
+    assert!(matches!(err, Error::Separable { .. }), "{err}");
+}
