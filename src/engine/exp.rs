@@ -151,7 +151,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
     fn exp_neg_avx2(x: [f64; 4]) -> [f64; 4] {
-        use crate::engine::avx2::{load, store};
+        use crate::engine::ymm::{load, store};
         store(exp_neg_m256n([load(&x)])[0])
     }
 

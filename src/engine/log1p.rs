@@ -125,7 +125,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
     fn log1p_unit_avx2(e: [f64; 4]) -> [f64; 4] {
-        use crate::engine::avx2::{load, store};
+        use crate::engine::ymm::{load, store};
         store(log1p_unit_m256n([load(&e)])[0])
     }
 

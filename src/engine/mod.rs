@@ -38,6 +38,8 @@ pub mod row_stats;
 pub mod simd;
 pub mod table;
 pub mod totals;
+#[cfg(target_arch = "x86_64")]
+pub mod ymm;
 
 pub use hessian::hessian_sum;
 pub use pass::{loss_accuracy, loss_gradient, step_sums};

@@ -65,9 +65,9 @@ pub fn rows4<const LOSS: bool>(z: [f64; 4], t: [f64; 4]) -> Rows4 {
 #[target_feature(enable = "avx2,fma")]
 #[inline]
 pub fn rows4_avx2n<const LOSS: bool, const N: usize>(z: [[f64; 4]; N], t: [f64; 4]) -> [Rows4; N] {
-    use super::avx2::{load, store};
     use super::exp::exp_neg_m256n;
     use super::log1p::log1p_unit_m256n;
+    use super::ymm::{load, store};
     use std::arch::x86_64::*;
     let (zero, one) = (_mm256_setzero_pd(), _mm256_set1_pd(1.0));
     let t = load(&t);
