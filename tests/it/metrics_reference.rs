@@ -1,6 +1,7 @@
 //! The metrics against independent implementations on the same counts: Wilson intervals,
 //! McNemar's exact test and the difference of two proportions against statsmodels (crafted counts
-//! and every count of a study's `results.json`).
+//! and every count of a study's `results.json`); `evaluate`'s confusion matrix, precision, recall,
+//! F1 and ROC AUC against scikit-learn's metrics on the same predictions.
 
 use crate::common;
 
@@ -165,5 +166,108 @@ fn intervals_and_tests_match_statsmodels_on_the_same_counts() {
     assert!(
         (z - reference_z).abs() <= 1e-12 * z.abs(),
         "{z} vs {reference_z}"
+    );
+}
+
+#[test]
+fn evaluate_classification_matches_scikit_learn_on_the_same_predictions() {
+    let Some(python) = common::oracle_python(&["sklearn"]) else {
+        return;
+    };
+    let dir = common::temp_dir();
+    let path = |name: &str| dir.path().join(name);
+    let data = path("s.txt");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = common::cli().args(args).output().expect("run msd-century");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    run(&[
+        os("data"),
+        os("synth"),
+        os("--rows"),
+        os("4000"),
+        os("--out"),
+        data.as_os_str(),
+    ]);
+    let model_dir = path("m");
+    run(&[
+        os("train"),
+        os("--solver"),
+        os("newton"),
+        os("--data"),
+        data.as_os_str(),
+        os("--out"),
+        model_dir.as_os_str(),
+    ]);
+    let model = model_dir.join("model.json");
+    let evaluated: Value = serde_json::from_slice(&run(&[
+        os("evaluate"),
+        os("--json"),
+        os("--data"),
+        data.as_os_str(),
+        os("--model"),
+        model.as_os_str(),
+    ]))
+    .unwrap();
+
+    // The test set is the file's last rows; predict scores them from the same model file.
+    let n_test = evaluated["test"]["n"].as_u64().unwrap() as usize;
+    let text = std::fs::read_to_string(&data).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let test_lines = &lines[lines.len() - n_test..];
+    let rows = path("test.txt");
+    std::fs::write(&rows, test_lines.join("\n") + "\n").unwrap();
+    let predicted = run(&[
+        os("predict"),
+        os("--model"),
+        model.as_os_str(),
+        os("--input"),
+        rows.as_os_str(),
+    ]);
+    let probabilities: Vec<f64> = String::from_utf8(predicted)
+        .unwrap()
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
+    let labels: Vec<u8> = test_lines
+        .iter()
+        .map(|l| u8::from(l.split(',').next().unwrap().parse::<f64>().unwrap() > 2000.0))
+        .collect();
+    assert_eq!(probabilities.len(), n_test);
+
+    let input = path("in.json");
+    let output = path("out.json");
+    std::fs::write(
+        &input,
+        json!({ "labels": labels, "probabilities": probabilities }).to_string(),
+    )
+    .unwrap();
+    let reference = oracle(
+        &python,
+        "sklearn_metrics.py",
+        &[input, output.clone()],
+        &output,
+    );
+    let ours = &evaluated["classification"]["test"];
+    assert_eq!(
+        ours["confusion"], reference["confusion"],
+        "confusion matrix"
+    );
+    for key in ["precision", "recall", "f1", "roc_auc"] {
+        let (a, b) = (
+            ours[key].as_f64().unwrap(),
+            reference[key].as_f64().unwrap(),
+        );
+        assert!((a - b).abs() <= 1e-12, "{key}: ours {a}, scikit-learn {b}");
+    }
+    eprintln!(
+        "evaluate's classification metrics on {n_test} test rows equal scikit-learn {}'s",
+        reference["sklearn_version"]
     );
 }
