@@ -27,20 +27,18 @@ pub fn load<'py>(
     cache: bool,
     on_event: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let options = DataOptions {
-        source: DataSource::parse(source, rows, synthetic_seed),
-        split: SplitOptions {
+    let options = data_options(
+        source,
+        rows,
+        synthetic_seed,
+        SplitOptions {
             year_threshold,
             train_rows,
             val_rows,
             seed,
         },
-        use_cache: cache,
-        synthetic_cache: msd_century::data::cache::user_cache_dir(
-            std::env::var_os("XDG_CACHE_HOME"),
-            std::env::var_os("HOME"),
-        ),
-    };
+        cache,
+    );
     let (table, splits) = run(py, on_event, move |watch| load_splits(&options, watch))?;
     let provenance = serde_json::to_string(&table.provenance)
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
@@ -59,4 +57,25 @@ pub fn load<'py>(
     out.set_item("feature_std", vector(py, splits.standardizer.std))?;
     out.set_item("provenance", provenance)?;
     Ok(out)
+}
+
+/// The data options of the command line's flags, with the synthetic data's cache in the user's
+/// cache directory (`$XDG_CACHE_HOME/msd-century`, else `~/.cache/msd-century`), as the command
+/// line chooses it.
+pub fn data_options(
+    source: &str,
+    rows: Option<usize>,
+    synthetic_seed: u64,
+    split: SplitOptions,
+    cache: bool,
+) -> DataOptions {
+    DataOptions {
+        source: DataSource::parse(source, rows, synthetic_seed),
+        split,
+        use_cache: cache,
+        synthetic_cache: msd_century::data::cache::user_cache_dir(
+            std::env::var_os("XDG_CACHE_HOME"),
+            std::env::var_os("HOME"),
+        ),
+    }
 }

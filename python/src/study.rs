@@ -1,7 +1,8 @@
 //! `run_study`: what the command line's `run` does, from Python.
 
+use crate::data::data_options;
 use crate::work::run;
-use msd_century::data::{load_splits, DataOptions, DataSource, SplitOptions};
+use msd_century::data::{load_splits, SplitOptions};
 use msd_century::experiments::StageTiming;
 use msd_century::experiments::{run_study as study, StudyConfig};
 use msd_century::report::write_outputs;
@@ -37,20 +38,18 @@ pub fn run_study(
         StudyConfig::default()
     };
     config.seed = seed;
-    let options = DataOptions {
-        source: DataSource::parse(source, rows, synthetic_seed),
-        split: SplitOptions {
+    let options = data_options(
+        source,
+        rows,
+        synthetic_seed,
+        SplitOptions {
             year_threshold,
             train_rows,
             val_rows,
             seed,
         },
-        use_cache: cache,
-        synthetic_cache: msd_century::data::cache::user_cache_dir(
-            std::env::var_os("XDG_CACHE_HOME"),
-            std::env::var_os("HOME"),
-        ),
-    };
+        cache,
+    );
     run(py, on_event, move |watch| {
         config.validate()?;
         let start = Instant::now();
