@@ -15,7 +15,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-const SECTIONS: [&str; 8] = [
+/// The report's section titles, in order.
+pub const SECTIONS: [&str; 8] = [
     "1. Data and provenance",
     "2. Gradient check",
     "3. Learning-rate demo",
@@ -26,7 +27,8 @@ const SECTIONS: [&str; 8] = [
     "8. Run details",
 ];
 
-const FIGURES: [&str; 7] = [
+/// The names of the report's figures (`plots/<name>.svg` and `.png`).
+pub const FIGURES: [&str; 7] = [
     "lr_demo",
     "grid_heatmap",
     "grid_curves",

@@ -302,23 +302,18 @@ fn report_from_hand_made_results_has_every_file_and_section() {
     let results = fake_results();
     let out = write_outputs(dir.path(), &results).expect("write outputs");
     let html = std::fs::read_to_string(&out.report).unwrap();
-    for title in [
-        "1. Data and provenance",
-        "2. Gradient check",
-        "3. Learning-rate demo",
-        "4. Grid search",
-        "5. Monte Carlo",
-        "6. Final comparison",
-        "7. Standardization demo",
-        "8. Run details",
-    ] {
+    for title in crate::study::SECTIONS {
         assert!(
             html.contains(&format!("<h2>{title}</h2>")),
             "section {title}"
         );
     }
     assert!(html.contains("id=\"synthetic-banner\""));
-    assert_eq!(html.matches("<svg").count(), 7, "one inline SVG per figure");
+    assert_eq!(
+        html.matches("<svg").count(),
+        crate::study::FIGURES.len(),
+        "one inline SVG per figure"
+    );
     assert!(
         !html.contains("http://") || !html.contains("src=\"http"),
         "no external resource"
@@ -326,15 +321,7 @@ fn report_from_hand_made_results_has_every_file_and_section() {
     assert!(!html.contains("{{"), "every template hole is filled");
     // The command line is shown, escaped.
     assert!(html.contains("&#39;x &lt;y&gt;&#39;"));
-    for name in [
-        "lr_demo",
-        "grid_heatmap",
-        "grid_curves",
-        "monte_carlo",
-        "final_accuracy",
-        "roc",
-        "standardization",
-    ] {
+    for name in crate::study::FIGURES {
         let png = std::fs::read(dir.path().join(format!("plots/{name}.png"))).unwrap();
         assert_eq!(&png[1..4], b"PNG", "{name}.png");
         let svg = std::fs::read_to_string(dir.path().join(format!("plots/{name}.svg"))).unwrap();
