@@ -14,8 +14,7 @@ use crate::model::metrics::{
     mcnemar, predict_rows_many, roc, Difference, McNemar, RocPoint, RowPredictions, SetMetrics,
 };
 use crate::model::{evaluate_many, Params};
-use crate::observer::{Muted, Observer};
-use crate::train::{Library, LibraryFit, Newton, NewtonFit, MAX_ITERATIONS};
+use crate::train::{LibraryFit, NewtonFit, MAX_ITERATIONS};
 
 /// The ROC curve is stored with a point wherever either rate moved this much: enough to draw it.
 pub const ROC_STEP: f64 = 0.005;
@@ -97,23 +96,15 @@ pub struct References {
     newton_l2: f64,
 }
 
-/// Fits the optimum and the library baseline, in parallel. Neither depends on any SGD run, so
-/// the study fits them beside its grid.
-pub fn fit_references(
-    splits: &Splits,
-    newton: &Newton,
-    library: &Library,
-    observer: &dyn Observer,
-) -> Result<References> {
-    let (newton_fit, library_fit) = rayon::join(
-        || newton.fit_observed(&splits.train, &Muted(observer)),
-        || library.fit(&splits.train),
-    );
-    Ok(References {
-        newton: newton_fit?,
-        library: library_fit?,
-        newton_l2: newton.settings().l2,
-    })
+impl References {
+    /// The two fits, `newton_l2` the optimum's L2 strength.
+    pub fn new(newton: NewtonFit, library: LibraryFit, newton_l2: f64) -> Self {
+        References {
+            newton,
+            library,
+            newton_l2,
+        }
+    }
 }
 
 /// One model's metrics on the three sets, and its per-row predictions on the test set.

@@ -176,8 +176,8 @@ fn run_writes_every_file_with_the_expected_structure() {
             "gradcheck",
             "lr_demo",
             "grid + monte_carlo",
-            "final",
-            "standardization"
+            "standardization",
+            "final"
         ]
     );
 
