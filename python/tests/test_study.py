@@ -45,9 +45,9 @@ def test_progress_reaches_the_callback_and_shows(tmp_path, capsys, monkeypatch):
         msd_century.run_study(tmp_path, quick=True, source="synthetic", rows=8_000)
     # The latest progress every 50 ms: a stage quicker than that may not show.
     studies = [s for s in seen if s[0] == "study"]
-    assert studies and studies[-1][1:] == ("standardization", 26, 26)  # every run done at the end
+    assert studies and studies[-1][1:] == ("final", 26, 26)  # every run done at the end
     assert all(a[2] <= b[2] for a, b in zip(studies, studies[1:]))
-    assert "study: standardization (26/26)" in capsys.readouterr().err
+    assert "study: final (26/26)" in capsys.readouterr().err
 
 
 def test_bad_source_and_options(tmp_path):
