@@ -4,6 +4,8 @@
 //!
 //! - [`pass`]: one pass over a set of rows for one model or several (loss and accuracy; loss and
 //!   gradient; an SGD step's sums), each model's sums with the bits it has alone.
+//! - [`row_scores`]: scores kept row by row (probabilities, per-row losses) for one model or
+//!   several.
 //! - [`hessian`]: the Hessian sum of the Newton solver, in register tiles.
 //! - [`chunked`]: the deterministic parallel sum that every pass, the Hessian and the
 //!   standardization statistics use: same bits on any number of threads.
@@ -34,6 +36,7 @@ pub mod memory;
 pub mod pass;
 pub mod prefetch;
 pub mod row_loop;
+pub mod row_scores;
 pub mod row_stats;
 pub mod simd;
 pub mod table;
@@ -43,5 +46,6 @@ pub mod ymm;
 
 pub use hessian::hessian_sum;
 pub use pass::{loss_accuracy, loss_gradient, step_sums};
+pub use row_scores::map_row_logits;
 pub use table::{Linear, Rows, Table};
 pub use totals::Totals;

@@ -1,16 +1,14 @@
 //! Logits and probabilities of many rows held in memory, for callers that score arrays of their
 //! own (the Python package's `decision_function` and `predict_proba`).
 //!
-//! Each row is scored on its own with [`logit`] and [`sigmoid`], so a row gets the same bits
-//! whatever rows surround it and however the work is split across threads.
+//! Each row is scored on its own, with the bits of [`crate::model::logistic::logit`] and
+//! [`sigmoid`] (in the row engine's widest build), so a row gets the same bits whatever rows
+//! surround it and however the work is split across threads.
 
-use super::logistic::{logit, sigmoid};
+use super::logistic::sigmoid;
 use super::params::Params;
+use crate::engine::map_row_logits;
 use crate::error::{Error, Result};
-use rayon::prelude::*;
-
-/// Rows scored by one task of the thread pool.
-const CHUNK_ROWS: usize = 4096;
 
 /// `w·x + b` for every row of `x`: row-major values, `params.len()` of them a row.
 ///
@@ -32,20 +30,13 @@ fn score_rows(params: &Params, x: &[f64], then: impl Fn(f64) -> f64 + Sync) -> R
             features: if d == 0 { x.len() } else { x.len() % d },
         });
     }
-    let mut out = vec![0.0; x.len() / d];
-    out.par_chunks_mut(CHUNK_ROWS)
-        .zip(x.par_chunks(CHUNK_ROWS * d))
-        .for_each(|(out, rows)| {
-            for (o, row) in out.iter_mut().zip(rows.chunks_exact(d)) {
-                *o = then(logit(&params.weights, params.bias, row));
-            }
-        });
-    Ok(out)
+    Ok(map_row_logits(&[params.linear()], x, d, |_, _, z| then(z)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::logistic::logit;
 
     #[test]
     fn every_row_is_scored_alone_with_the_bits_of_one_row() {
@@ -53,7 +44,7 @@ mod tests {
             weights: vec![0.5, -1.25, 2.0],
             bias: 0.1,
         };
-        let n = 3 * CHUNK_ROWS + 7;
+        let n = 3 * 4096 + 7;
         let x: Vec<f64> = (0..n * 3)
             .map(|i| ((i * 37 % 101) as f64 - 50.0) / 7.0)
             .collect();

@@ -1,12 +1,9 @@
 //! A model's probability and loss on every row of a set.
 
 use crate::data::Dataset;
-use crate::model::logistic::{logit, loss_and_probability, predict_class};
+use crate::engine::map_row_logits;
+use crate::model::logistic::{loss_and_probability, predict_class};
 use crate::model::Params;
-use rayon::prelude::*;
-
-/// Rows per parallel task: each row is computed on its own, so the size changes no bit.
-const ROWS_PER_TASK: usize = 4096;
 
 /// What a model says about each row of a set, in row order.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -52,34 +49,21 @@ pub fn predict_rows_many(models: &[&Params], data: &Dataset) -> Vec<RowPredictio
     for params in models {
         assert_eq!(params.len(), data.x.cols(), "one weight per feature");
     }
-    let (n, m) = (data.len(), models.len());
+    let m = models.len();
+    let linear: Vec<_> = models.iter().map(|p| p.linear()).collect();
+    let t = &data.targets;
     // Row-major: row i holds (loss, probability) of each model in turn.
-    let mut values = vec![0.0; 2 * m * n];
-    values
-        .par_chunks_mut((2 * m * ROWS_PER_TASK).max(1))
-        .enumerate()
-        .for_each(|(task, out)| {
-            let start = task * ROWS_PER_TASK;
-            for (k, row) in out.chunks_exact_mut(2 * m).enumerate() {
-                let i = start + k;
-                let x = data.x.row(i);
-                for (params, pair) in models.iter().zip(row.chunks_exact_mut(2)) {
-                    let z = logit(&params.weights, params.bias, x);
-                    (pair[0], pair[1]) = loss_and_probability(z, data.targets[i]);
-                }
-            }
-        });
+    let values = map_row_logits(&linear, data.x.as_slice(), data.x.cols(), |i, _, z| {
+        loss_and_probability(z, t[i])
+    });
     (0..m)
         .map(|j| {
-            let pick = |offset: usize| -> Vec<f64> {
-                values
-                    .chunks_exact(2 * m)
-                    .map(|row| row[2 * j + offset])
-                    .collect()
+            let pick = |part: fn(&(f64, f64)) -> f64| -> Vec<f64> {
+                values.chunks_exact(m).map(|row| part(&row[j])).collect()
             };
             RowPredictions {
-                losses: pick(0),
-                probabilities: pick(1),
+                losses: pick(|v| v.0),
+                probabilities: pick(|v| v.1),
             }
         })
         .collect()
@@ -88,7 +72,7 @@ pub fn predict_rows_many(models: &[&Params], data: &Dataset) -> Vec<RowPredictio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::logistic::{loss_from_logit, sigmoid};
+    use crate::model::logistic::{logit, loss_from_logit, sigmoid};
     use crate::model::simulate::{moderate_truth, simulate};
 
     #[test]
