@@ -8,6 +8,8 @@ use msd_century::model::{self, Params, Training};
 use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use rayon::prelude::*;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// A model file of msd-century (`model.json`): `P(year > year_threshold)` from the 90 raw
@@ -99,16 +101,26 @@ impl PyModel {
         let skip = d - N_FEATURES;
         let model = &self.inner;
         let scored: Result<Vec<f64>, String> = py.detach(|| {
-            values
-                .chunks_exact(d.max(1))
-                .take(n)
+            let rows = values.chunks_exact(d.max(1)).take(n);
+            let first_bad = values[..n * d]
+                .par_chunks(d.max(1))
+                .position_first(|row| row[skip..].iter().any(|v| !v.is_finite()));
+            if let Some(i) = first_bad {
+                let row = &values[i * d + skip..(i + 1) * d];
+                let j = row.iter().position(|v| !v.is_finite()).unwrap_or(0);
+                return Err(format!("row {i}, feature {j}: {} is not finite", row[j]));
+            }
+            let features: Cow<[f64]> = if skip == 0 {
+                Cow::Borrowed(&values[..n * d])
+            } else {
+                Cow::Owned(rows.flat_map(|row| row[skip..].iter().copied()).collect())
+            };
+            model
+                .probabilities(&features)
+                .into_iter()
                 .enumerate()
-                .map(|(i, row)| {
-                    let row = &row[skip..];
-                    if let Some(j) = row.iter().position(|v| !v.is_finite()) {
-                        return Err(format!("row {i}, feature {j}: {} is not finite", row[j]));
-                    }
-                    model.probability(row).ok_or_else(|| {
+                .map(|(i, p)| {
+                    p.ok_or_else(|| {
                         format!(
                             "row {i}: the features are too large for this model: w·x + b \
                              overflows"

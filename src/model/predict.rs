@@ -114,10 +114,17 @@ fn read_numbered_rows(path: &Path) -> Result<Vec<(u64, Vec<f64>)>> {
 /// `P(year > threshold)` for every row of `input`. A row whose logit cannot be computed in
 /// floating point (features far beyond the model's scale) is an error naming its line.
 pub fn predict_file(model: &Model, input: &Path) -> Result<Vec<f64>> {
-    read_numbered_rows(input)?
+    let rows = read_numbered_rows(input)?;
+    let values: Vec<f64> = rows
         .iter()
-        .map(|(line, row)| {
-            model.probability(row).ok_or_else(|| Error::Line {
+        .flat_map(|(_, row)| row.iter().copied())
+        .collect();
+    model
+        .probabilities(&values)
+        .into_iter()
+        .zip(&rows)
+        .map(|(p, (line, _))| {
+            p.ok_or_else(|| Error::Line {
                 path: input.to_path_buf(),
                 line: *line,
                 message: "the features are too large for this model: w·x + b overflows".into(),
