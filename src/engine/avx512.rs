@@ -164,14 +164,7 @@ mod tests {
                 })
                 .collect();
             let four = [&rows[0][..], &rows[1][..], &rows[2][..], &rows[3][..]];
-            let models: Vec<Linear> = weights
-                .iter()
-                .enumerate()
-                .map(|(m, w)| Linear {
-                    weights: w,
-                    bias: 0.25 - m as f64,
-                })
-                .collect();
+            let models = Linear::each(&weights, |m| 0.25 - m as f64);
             for count in 1..=4 {
                 let (mut ours, mut theirs) = (vec![[0.0; 4]; count], vec![[0.0; 4]; count]);
                 Avx512::logits4(&models[..count], four, &mut ours);

@@ -243,14 +243,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        let models: Vec<Linear> = weights
-            .iter()
-            .enumerate()
-            .map(|(m, w)| Linear {
-                weights: w,
-                bias: 0.3 - m as f64 * 0.2,
-            })
-            .collect();
+        let models = Linear::each(&weights, |m| 0.3 - m as f64 * 0.2);
         let picked: Vec<usize> = (0..n).rev().step_by(3).collect();
         for rows in [ChunkRows::Range(0..n), ChunkRows::Picked(&picked)] {
             for count in 1..=7 {

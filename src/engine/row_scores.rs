@@ -119,14 +119,7 @@ mod tests {
         let weights: Vec<Vec<f64>> = (0..5)
             .map(|m| (0..d).map(|j| ((m * d + j) as f64 * 0.61).cos()).collect())
             .collect();
-        let models: Vec<Linear> = weights
-            .iter()
-            .enumerate()
-            .map(|(m, w)| Linear {
-                weights: w,
-                bias: 0.5 - m as f64,
-            })
-            .collect();
+        let models = Linear::each(&weights, |m| 0.5 - m as f64);
         let got = map_row_logits(&models, &x, d, |i, j, z| (i, j, z));
         assert_eq!(got.len(), n * models.len());
         for (k, &(i, j, z)) in got.iter().enumerate() {

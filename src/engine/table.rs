@@ -28,6 +28,21 @@ pub struct Linear<'a> {
     pub bias: f64,
 }
 
+#[cfg(test)]
+impl<'a> Linear<'a> {
+    /// A view of each of `weights`, model `m` with the bias `bias(m)`: the tests' models.
+    pub fn each(weights: &'a [Vec<f64>], bias: impl Fn(usize) -> f64) -> Vec<Linear<'a>> {
+        weights
+            .iter()
+            .enumerate()
+            .map(|(m, w)| Linear {
+                weights: w,
+                bias: bias(m),
+            })
+            .collect()
+    }
+}
+
 /// Which rows of a table a pass reads.
 #[derive(Debug, Clone, Copy)]
 pub enum Rows<'a> {
