@@ -12,6 +12,7 @@ use super::io::Model;
 use crate::data::{uci, N_FEATURES, N_FIELDS};
 use crate::error::{shorten, shorten_bytes, Error, Result};
 use crate::observer::Silent;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// What each output line holds.
@@ -35,80 +36,98 @@ pub fn read_rows(path: &Path) -> Result<Vec<Vec<f64>>> {
 }
 
 /// The rows of `path` with their 1-based line numbers: every line of the file.
+///
+/// Lines are parsed on every core; the error, if any, is the one of the first bad line (and,
+/// within it, of the first bad field), as a reading from the top would find it.
 fn read_numbered_rows(path: &Path) -> Result<Vec<(u64, Vec<f64>)>> {
     let text = uci::read_text(path, &Silent)?;
     let body = text.strip_suffix(b"\n").unwrap_or(&text);
     if body.is_empty() {
         return Ok(Vec::new());
     }
-    let mut rows = Vec::new();
-    let mut width = None;
-    for (k, line) in body.split(|&b| b == b'\n').enumerate() {
-        let line_no = k as u64 + 1;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let line_error = |message: String| Error::Line {
-            path: path.to_path_buf(),
-            line: line_no,
-            message,
-        };
-        if line.iter().all(u8::is_ascii_whitespace) {
-            return Err(line_error(
-                "empty line: every line must be a row (one output line per input line)".into(),
-            ));
-        }
-        let fields: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-        if fields.len() != N_FEATURES && fields.len() != N_FIELDS {
-            return Err(line_error(format!(
-                "{} fields, expected {N_FEATURES} features or {N_FIELDS} (year and features)",
-                fields.len()
-            )));
-        }
-        match width {
-            None => width = Some(fields.len()),
-            Some(w) if w != fields.len() => {
-                return Err(line_error(format!(
-                    "{} fields, but line 1 has {w}: rows with and without a year cannot be mixed",
-                    fields.len()
-                )))
-            }
-            Some(_) => {}
-        }
-        let skip = fields.len() - N_FEATURES;
-        let mut row = Vec::with_capacity(N_FEATURES);
-        for (f, field) in fields.iter().enumerate() {
-            let bad = |message: String| Error::Parse {
-                path: path.to_path_buf(),
-                line: line_no,
-                field: f + 1,
-                message,
-            };
-            let Ok(text) = std::str::from_utf8(field) else {
-                return Err(bad(format!(
-                    "{:?} is not a number (not UTF-8 text)",
-                    shorten_bytes(field, 40)
-                )));
-            };
-            let value: f64 = text
-                .trim()
-                .parse()
-                .map_err(|_| bad(format!("{:?} is not a number", shorten(text, 40))))?;
-            if !value.is_finite() {
-                return Err(bad(format!("{:?} is not finite", shorten(text, 40))));
-            }
-            if f < skip {
-                if value.fract() != 0.0 {
-                    return Err(bad(format!(
-                        "the year must be a whole number: {:?}",
-                        shorten(text, 40)
-                    )));
-                }
-            } else {
-                row.push(value);
-            }
-        }
-        rows.push((line_no, row));
+    let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
+    // The first line decides the width that every other line must have.
+    let first = parse_line(path, 1, lines[0], None)?;
+    let width = first.1;
+    let rest: Vec<Result<(Vec<f64>, usize)>> = lines[1..]
+        .par_iter()
+        .enumerate()
+        .map(|(k, line)| parse_line(path, k as u64 + 2, line, Some(width)))
+        .collect();
+    let mut rows = Vec::with_capacity(lines.len());
+    rows.push((1, first.0));
+    for (k, parsed) in rest.into_iter().enumerate() {
+        rows.push((k as u64 + 2, parsed?.0));
     }
     Ok(rows)
+}
+
+/// The features of line `line_no` (its year dropped) and its number of fields, which must be
+/// `width` when given.
+fn parse_line(
+    path: &Path,
+    line_no: u64,
+    line: &[u8],
+    width: Option<usize>,
+) -> Result<(Vec<f64>, usize)> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line_error = |message: String| Error::Line {
+        path: path.to_path_buf(),
+        line: line_no,
+        message,
+    };
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Err(line_error(
+            "empty line: every line must be a row (one output line per input line)".into(),
+        ));
+    }
+    let fields: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+    if fields.len() != N_FEATURES && fields.len() != N_FIELDS {
+        return Err(line_error(format!(
+            "{} fields, expected {N_FEATURES} features or {N_FIELDS} (year and features)",
+            fields.len()
+        )));
+    }
+    if let Some(w) = width.filter(|&w| w != fields.len()) {
+        return Err(line_error(format!(
+            "{} fields, but line 1 has {w}: rows with and without a year cannot be mixed",
+            fields.len()
+        )));
+    }
+    let skip = fields.len() - N_FEATURES;
+    let mut row = Vec::with_capacity(N_FEATURES);
+    for (f, field) in fields.iter().enumerate() {
+        let bad = |message: String| Error::Parse {
+            path: path.to_path_buf(),
+            line: line_no,
+            field: f + 1,
+            message,
+        };
+        let Ok(text) = std::str::from_utf8(field) else {
+            return Err(bad(format!(
+                "{:?} is not a number (not UTF-8 text)",
+                shorten_bytes(field, 40)
+            )));
+        };
+        let value: f64 = text
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("{:?} is not a number", shorten(text, 40))))?;
+        if !value.is_finite() {
+            return Err(bad(format!("{:?} is not finite", shorten(text, 40))));
+        }
+        if f < skip {
+            if value.fract() != 0.0 {
+                return Err(bad(format!(
+                    "the year must be a whole number: {:?}",
+                    shorten(text, 40)
+                )));
+            }
+        } else {
+            row.push(value);
+        }
+    }
+    Ok((row, fields.len()))
 }
 
 /// `P(year > threshold)` for every row of `input`. A row whose logit cannot be computed in
