@@ -14,16 +14,7 @@ pub const LOOKAHEAD: usize = 16;
 #[inline(always)]
 pub fn prefetch_row(row: &[f64]) {
     #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        const LINE_F64: usize = 64 / std::mem::size_of::<f64>();
-        let mut k = 0;
-        while k < row.len() {
-            // SAFETY: the address lies inside `row`; a prefetch never faults or writes.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(row.as_ptr().add(k).cast()) };
-            k += LINE_F64;
-        }
-    }
+    prefetch_lines::<{ std::arch::x86_64::_MM_HINT_T0 }>(row);
     #[cfg(not(target_arch = "x86_64"))]
     let _ = row;
 }
@@ -38,16 +29,20 @@ pub fn prefetch_row(row: &[f64]) {
 #[inline(always)]
 pub fn prefetch_row_l2(row: &[f64]) {
     #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T1};
-        const LINE_F64: usize = 64 / std::mem::size_of::<f64>();
-        let mut k = 0;
-        while k < row.len() {
-            // SAFETY: the address lies inside `row`; a prefetch never faults or writes.
-            unsafe { _mm_prefetch::<_MM_HINT_T1>(row.as_ptr().add(k).cast()) };
-            k += LINE_F64;
-        }
-    }
+    prefetch_lines::<{ std::arch::x86_64::_MM_HINT_T1 }>(row);
     #[cfg(not(target_arch = "x86_64"))]
     let _ = row;
+}
+
+/// One prefetch with hint `HINT` for every cache line of `row`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn prefetch_lines<const HINT: i32>(row: &[f64]) {
+    const LINE_F64: usize = 64 / std::mem::size_of::<f64>();
+    let mut k = 0;
+    while k < row.len() {
+        // SAFETY: the address lies inside `row`; a prefetch never faults or writes.
+        unsafe { std::arch::x86_64::_mm_prefetch::<HINT>(row.as_ptr().add(k).cast()) };
+        k += LINE_F64;
+    }
 }
