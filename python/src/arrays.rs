@@ -62,7 +62,7 @@ pub fn dataset(
             "targets must be 0 or 1, found {bad}"
         )));
     }
-    // One copy into the library's layout (huge pages, filled on every core).
+    // One copy into the library's layout, filled on every core.
     let x = match row_major(x)? {
         Cow::Borrowed(values) => Matrix::copy_of(values, d),
         Cow::Owned(values) => Some(Matrix::from_vec(n, d, values)),

@@ -240,9 +240,8 @@ fn read_cache(npy_path: &Path, json_path: &Path, key: &CacheKey) -> Result<Matri
     if head != header {
         return Err(corrupt("bad npy header"));
     }
-    // Fresh zeroed pages from the allocator, not yet touched: advise before the first fault.
+    // Fresh zeroed pages from the allocator, first touched by the parallel reads below.
     let mut values = vec![0.0f64; values_len];
-    crate::engine::memory::advise_huge(&mut values);
     let offset = header.len() as u64;
     let hashes: std::io::Result<Vec<u64>> = bytemuck::cast_slice_mut::<f64, u8>(&mut values)
         .par_chunks_mut(HASH_BLOCK)

@@ -19,9 +19,8 @@ impl Matrix {
         Matrix { rows, cols, data }
     }
 
-    /// A copy of `values` (row-major, `cols` a row) laid out for the row engine: in huge pages
-    /// where the kernel offers them, each part filled by a worker of its own (so the first touch
-    /// of the fresh memory goes on every core). For callers whose rows live elsewhere (a numpy
+    /// A copy of `values` (row-major, `cols` a row) laid out for the row engine, each part filled
+    /// by a worker of its own (so the first touch of the fresh memory goes on every core). For callers whose rows live elsewhere (a numpy
     /// array). `None` when `values` does not hold a whole number of rows.
     pub fn copy_of(values: &[f64], cols: usize) -> Option<Self> {
         const PART: usize = 1 << 20;

@@ -120,11 +120,7 @@ impl Standardizer {
     /// The standardized features of `rows` of `table` (`n x 91`), in the given order.
     pub fn transform_rows(&self, table: &Matrix, rows: &[usize]) -> Matrix {
         let offset = table.cols() - N_FEATURES;
-        // Huge pages before the first write: SGD reads rows of this matrix in random order, and
-        // with 4 KiB pages nearly every row would also miss the TLB.
-        let mut values = vec![0.0; rows.len() * N_FEATURES];
-        crate::engine::memory::advise_huge(&mut values);
-        let mut out = Matrix::from_vec(rows.len(), N_FEATURES, values);
+        let mut out = Matrix::zeros(rows.len(), N_FEATURES);
         out.as_mut_slice()
             .par_chunks_mut(N_FEATURES)
             .zip(rows.par_iter())

@@ -13,7 +13,7 @@
 //!   bits in each; [`lanes`] defines the operations, [`avx2`] and [`avx512`] build them;
 //!   [`row_stats`], [`exp`], [`log1p`], [`accumulate`]: the pieces.
 //! - [`formulas`]: the formulas of one row, shared with the public math.
-//! - [`memory`]: huge pages and parallel first touch for large buffers; [`prefetch`] for rows
+//! - [`memory`]: parallel first touch for large buffers; [`prefetch`] for rows
 //!   read out of order.
 //!
 //! The engine imports nothing from the rest of the crate: it works on borrowed slices

@@ -158,9 +158,7 @@ impl<'a> Parser<'a> {
         let rows = size_hint.map_or(0, |b| (b / BYTES_PER_ROW_GUESS).min(MAX_ROWS_GUESS)) as usize;
         let mut out = Vec::new();
         // Only a guess: when the memory is refused, grow as needed instead.
-        if out.try_reserve_exact(rows * N_FIELDS).is_ok() {
-            crate::engine::memory::advise_huge(&mut out);
-        }
+        let _ = out.try_reserve_exact(rows * N_FIELDS);
         Parser {
             name,
             observer,
