@@ -1,5 +1,7 @@
 //! A dense row-major matrix of f64: the layout every kernel in the crate reads.
 
+use rayon::prelude::*;
+
 /// Row-major `rows x cols` matrix.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Matrix {
@@ -39,6 +41,19 @@ impl Matrix {
     /// A `rows x cols` matrix of zeros.
     pub fn zeros(rows: usize, cols: usize) -> Self {
         Matrix::from_vec(rows, cols, vec![0.0; rows * cols])
+    }
+
+    /// A `rows x cols` matrix whose row `i` is written by `fill(i, row)`, the rows on every core
+    /// (the first touch of the fresh memory with them).
+    pub fn from_rows(rows: usize, cols: usize, fill: impl Fn(usize, &mut [f64]) + Sync) -> Self {
+        let mut out = Matrix::zeros(rows, cols);
+        if cols > 0 {
+            out.data
+                .par_chunks_mut(cols)
+                .enumerate()
+                .for_each(|(i, row)| fill(i, row));
+        }
+        out
     }
 
     pub fn rows(&self) -> usize {
@@ -97,5 +112,21 @@ mod tests {
         assert!(Matrix::copy_of(&values[..4], 3).is_none());
         assert!(Matrix::copy_of(&[], 0).is_none());
         assert_eq!(Matrix::copy_of(&[], 4).expect("no rows").rows(), 0);
+    }
+
+    #[test]
+    fn rows_are_filled_by_their_index() {
+        let m = Matrix::from_rows(100_003, 3, |i, row| {
+            for (j, v) in row.iter_mut().enumerate() {
+                *v = (i * 3 + j) as f64;
+            }
+        });
+        assert_eq!((m.rows(), m.cols()), (100_003, 3));
+        assert!(m.as_slice().iter().enumerate().all(|(k, &v)| v == k as f64));
+        let empty = Matrix::from_rows(5, 0, |_, _| unreachable!("no values to write"));
+        assert_eq!(
+            (empty.rows(), empty.cols(), empty.as_slice().len()),
+            (5, 0, 0)
+        );
     }
 }

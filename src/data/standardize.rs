@@ -5,7 +5,6 @@ use super::matrix::Matrix;
 use super::table::N_FEATURES;
 use crate::engine::chunked::{add_into, chunked_sum};
 use crate::error::{Error, Result, Setting};
-use rayon::prelude::*;
 
 /// Rows per chunk of the parallel sums. Fixed, so the sums (and every digit of the result) do not
 /// depend on the number of threads.
@@ -120,14 +119,9 @@ impl Standardizer {
     /// The standardized features of `rows` of `table` (`n x 91`), in the given order.
     pub fn transform_rows(&self, table: &Matrix, rows: &[usize]) -> Matrix {
         let offset = table.cols() - N_FEATURES;
-        let mut out = Matrix::zeros(rows.len(), N_FEATURES);
-        out.as_mut_slice()
-            .par_chunks_mut(N_FEATURES)
-            .zip(rows.par_iter())
-            .for_each(|(dst, &i)| {
-                dst.copy_from_slice(&table.row(i)[offset..]);
-                self.apply(dst);
-            });
-        out
+        Matrix::from_rows(rows.len(), N_FEATURES, |k, dst| {
+            dst.copy_from_slice(&table.row(rows[k])[offset..]);
+            self.apply(dst);
+        })
     }
 }

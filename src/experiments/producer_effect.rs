@@ -63,12 +63,9 @@ impl ProducerEffect {
 
 /// The raw features of the rows of `table` named by `rows` (sorted, for a sequential read).
 fn raw_rows(table: &RawTable, rows: &[usize]) -> Matrix {
-    let mut values = vec![0.0; rows.len() * N_FEATURES];
-    values
-        .par_chunks_mut(N_FEATURES)
-        .zip(rows.par_iter())
-        .for_each(|(dst, &i)| dst.copy_from_slice(table.features(i)));
-    Matrix::from_vec(rows.len(), N_FEATURES, values)
+    Matrix::from_rows(rows.len(), N_FEATURES, |k, dst| {
+        dst.copy_from_slice(table.features(rows[k]))
+    })
 }
 
 /// Fits the optimum on a random split of `table` with the sizes of `splits` and scores it on

@@ -19,21 +19,20 @@ pub struct StandardizationResult {
     pub raw: RunResult,
 }
 
-/// Undoes the standardization of `data`.
+/// Undoes the standardization of `data`, the rows on every core.
 pub fn unstandardize(data: &Dataset, standardizer: &Standardizer) -> Dataset {
-    let cols = data.x.cols();
-    let mut values = data.x.as_slice().to_vec();
-    for row in values.chunks_exact_mut(cols.max(1)) {
-        for ((v, m), s) in row
+    let x = Matrix::from_rows(data.x.rows(), data.x.cols(), |i, row| {
+        for (((v, x), m), s) in row
             .iter_mut()
+            .zip(data.x.row(i))
             .zip(&standardizer.mean)
             .zip(&standardizer.std)
         {
-            *v = *v * s + m;
+            *v = x * s + m;
         }
-    }
+    });
     Dataset {
-        x: Matrix::from_vec(data.x.rows(), cols, values),
+        x,
         targets: data.targets.clone(),
     }
 }
