@@ -21,21 +21,16 @@ impl Matrix {
         Matrix { rows, cols, data }
     }
 
-    /// A copy of `values` (row-major, `cols` a row) laid out for the row engine, each part filled
-    /// by a worker of its own (so the first touch of the fresh memory goes on every core). For callers whose rows live elsewhere (a numpy
+    /// A copy of `values` (row-major, `cols` a row) laid out for the row engine, its rows written
+    /// on every core ([`Matrix::from_rows`]). For callers whose rows live elsewhere (a numpy
     /// array). `None` when `values` does not hold a whole number of rows.
     pub fn copy_of(values: &[f64], cols: usize) -> Option<Self> {
-        const PART: usize = 1 << 20;
         if cols == 0 || !values.len().is_multiple_of(cols) {
             return None;
         }
-        let parts: Vec<&[f64]> = values.chunks(PART).collect();
-        let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-        let mut data = Vec::new();
-        crate::engine::memory::extend_in_parallel(&mut data, &lens, |k, out| {
-            out.copy_from_slice(parts[k])
-        });
-        Some(Matrix::from_vec(values.len() / cols, cols, data))
+        Some(Matrix::from_rows(values.len() / cols, cols, |i, row| {
+            row.copy_from_slice(&values[i * cols..(i + 1) * cols])
+        }))
     }
 
     /// A `rows x cols` matrix of zeros.
