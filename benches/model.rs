@@ -15,7 +15,9 @@
 mod stream;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use msd_century::data::Dataset;
-use msd_century::internals::{linear, step_sums, table, Batches, Rows, Totals, CHUNK_ROWS};
+use msd_century::internals::{
+    linear, prefetch_row_l2, step_sums, table, Batches, Rows, Totals, CHUNK_ROWS, LOOKAHEAD,
+};
 use msd_century::model::logistic::l2_penalty;
 use msd_century::model::simulate::{moderate_truth, simulate};
 use msd_century::model::{evaluate, Init, Params};
@@ -184,14 +186,19 @@ fn benches(c: &mut Criterion) {
 }
 
 /// Sum of the given rows, in this order, in 8 lanes, on all cores in the kernel's chunks: a plain
-/// read of exactly the bytes a pass over those rows reads.
-fn gather_sum(values: &[f64], rows: &[usize]) -> f64 {
+/// read of exactly the bytes a pass over those rows reads, asking memory for the rows ahead as the
+/// kernel does (into the second-level cache, [`LOOKAHEAD`] rows ahead). With `fmas_per_row`
+/// above 0 each row also costs that many fused multiply-adds on 8 lanes that touch no memory
+/// (12 independent chains): the arithmetic of several models without its loads, stores and
+/// reductions, so that the gather plus it is the least a pass of those models can cost.
+fn gather_sum(values: &[f64], rows: &[usize], fmas_per_row: usize) -> f64 {
     rows.par_chunks(CHUNK_ROWS)
         .map(|c| {
             let mut acc = [0.0f64; 8];
+            let mut chains = [[1.0f64; 8]; 12];
             for (k, &i) in c.iter().enumerate() {
-                if let Some(&next) = c.get(k + 8) {
-                    msd_century::internals::prefetch_row(&values[next * 90..next * 90 + 90]);
+                if let Some(&next) = c.get(k + LOOKAHEAD) {
+                    prefetch_row_l2(&values[next * 90..next * 90 + 90]);
                 }
                 let row = &values[i * 90..i * 90 + 88];
                 for v in row.chunks_exact(8) {
@@ -200,11 +207,64 @@ fn gather_sum(values: &[f64], rows: &[usize]) -> f64 {
                     }
                 }
                 acc[0] += values[i * 90 + 88] + values[i * 90 + 89];
+                fma_chains(&mut chains, fmas_per_row / 12);
             }
-            acc.iter().sum::<f64>()
+            acc.iter().sum::<f64>() + chains.iter().flatten().sum::<f64>()
         })
         .sum()
 }
+
+/// `rounds` rounds of one fused multiply-add on each of the 12 chains of 8 lanes, in the widest
+/// vectors the processor has.
+fn fma_chains(chains: &mut [[f64; 8]; 12], rounds: usize) {
+    if rounds == 0 {
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("fma") {
+        // SAFETY: the processor has just reported AVX-512 F and FMA.
+        return unsafe { fma_chains_avx512(chains, rounds) };
+    }
+    fma_chains_portable(chains, rounds)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,fma")]
+fn fma_chains_avx512(chains: &mut [[f64; 8]; 12], rounds: usize) {
+    use std::arch::x86_64::*;
+    let (m, a) = (
+        _mm512_set1_pd(black_box(0.999_999_9)),
+        _mm512_set1_pd(black_box(1e-9)),
+    );
+    // SAFETY: each load and store is of one whole `[f64; 8]`, unaligned.
+    let mut v = chains.map(|c| unsafe { _mm512_loadu_pd(c.as_ptr()) });
+    for _ in 0..rounds {
+        for chain in v.iter_mut() {
+            *chain = _mm512_fmadd_pd(*chain, m, a);
+        }
+    }
+    for (c, v) in chains.iter_mut().zip(v) {
+        // SAFETY: as above.
+        unsafe { _mm512_storeu_pd(c.as_mut_ptr(), v) };
+    }
+}
+
+#[inline(always)]
+fn fma_chains_portable(chains: &mut [[f64; 8]; 12], rounds: usize) {
+    let (m, a) = (black_box(0.999_999_9), black_box(1e-9));
+    for _ in 0..rounds {
+        for chain in chains.iter_mut() {
+            for v in chain.iter_mut() {
+                *v = v.mul_add(m, a);
+            }
+        }
+    }
+}
+
+/// Fused multiply-adds on 8 lanes per row of seven models: each model's logit (11 full chunks of
+/// the 90 features; the last 2 features apart, not counted) and gradient sums (12 chunks, the last
+/// one partial). [`gather_sum`] does whole rounds of 12, 156 of them.
+const SEVEN_MODELS_FMAS: usize = 7 * (11 + 12);
 
 /// One SGD epoch at batch 50,000 and one Newton step's Hessian, each beside a plain read of the
 /// same rows, with the ratios.
@@ -246,7 +306,13 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     let read_epoch = || {
         epoch
             .iter()
-            .map(|rows| gather_sum(values, rows))
+            .map(|rows| gather_sum(values, rows, 0))
+            .sum::<f64>()
+    };
+    let read_epoch_with_fmas = || {
+        epoch
+            .iter()
+            .map(|rows| gather_sum(values, rows, SEVEN_MODELS_FMAS))
             .sum::<f64>()
     };
     let stride = train.len().div_ceil(HESSIAN_SAMPLE_ROWS);
@@ -256,6 +322,9 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     let mut g = c.benchmark_group("epoch");
     g.sample_size(20);
     g.bench_function("read_batch_rows", |b| b.iter(|| black_box(read_epoch())));
+    g.bench_function("read_batch_rows_with_seven_models_fmas", |b| {
+        b.iter(|| black_box(read_epoch_with_fmas()))
+    });
     g.bench_function("sgd_batch50000", |b| b.iter(|| black_box(run_epoch())));
     g.bench_function("sgd_batch50000_seven_models", |b| {
         b.iter(|| black_box(run_epoch_seven()))
@@ -264,7 +333,7 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     let mut g = c.benchmark_group("newton_step");
     g.sample_size(20);
     g.bench_function("read_sample_rows", |b| {
-        b.iter(|| black_box(gather_sum(values, &sample)))
+        b.iter(|| black_box(gather_sum(values, &sample, 0)))
     });
     g.bench_function("hessian_sample", |b| b.iter(|| black_box(hessian())));
     g.finish();
@@ -279,10 +348,16 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
         mean_time(|| drop(black_box(run_epoch())), 10),
     );
     let sgd_seven = mean_time(|| drop(black_box(run_epoch_seven())), 10);
+    let read_fmas = mean_time(
+        || {
+            black_box(read_epoch_with_fmas());
+        },
+        10,
+    );
     let (read_h, hess) = (
         mean_time(
             || {
-                black_box(gather_sum(values, &sample));
+                black_box(gather_sum(values, &sample, 0));
             },
             10,
         ),
@@ -291,6 +366,13 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     eprintln!(
         "SGD epoch, 7 models in lockstep / 1 model: {sgd_seven:.2?} / {sgd:.2?} = {:.2}x",
         sgd_seven.as_secs_f64() / sgd.as_secs_f64()
+    );
+    eprintln!(
+        "SGD epoch of 7 models / read of the same rows: {sgd_seven:.2?} / {read:.2?} = {:.2}x; \
+         the read with the 7 models' {SEVEN_MODELS_FMAS} multiply-adds per row in registers \
+         (the least those models can cost) / the read: {read_fmas:.2?} / {read:.2?} = {:.2}x",
+        sgd_seven.as_secs_f64() / read.as_secs_f64(),
+        read_fmas.as_secs_f64() / read.as_secs_f64()
     );
     eprintln!(
         "SGD epoch (8 batches of 50,000) / read of the same rows: {sgd:.2?} / {read:.2?} = {:.2}x; \

@@ -3,7 +3,7 @@
 
 pub use crate::engine::hessian::hessian_sum;
 pub use crate::engine::pass::{loss_accuracy, loss_gradient, step_sums, CHUNK_ROWS};
-pub use crate::engine::prefetch::prefetch_row;
+pub use crate::engine::prefetch::{prefetch_row_l2, LOOKAHEAD};
 pub use crate::engine::table::{Linear, Rows, Table};
 pub use crate::engine::totals::Totals;
 pub use crate::train::batches::Batches;
