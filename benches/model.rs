@@ -5,7 +5,8 @@
 //! - `gradient/full_batch`: loss, gradient and accuracy over the same matrix in one pass;
 //! - `sgd/batch50000_iters1000`: a whole SGD run with its 100 validation passes;
 //! - `epoch/*`: one epoch of SGD at batch 50,000 (8 shuffled batches: gradient and step) beside
-//!   a plain read of the same rows in the same order, the floor for shuffled batches;
+//!   a plain read of the same rows in the same order, the floor for shuffled batches, and beside
+//!   that read with the seven models' multiply-adds done in registers, their floor;
 //! - `newton_step/*`: the Hessian on the solver's subsample beside a plain read of those rows;
 //! - `newton/solve`: the exact solver to max |gradient| <= 1e-8.
 //!
