@@ -3,8 +3,9 @@
 //! A batch visits rows in shuffled order, which the hardware prefetchers cannot guess: every row
 //! would start with a full trip to memory, one after another. Asking for the rows a few places
 //! ahead overlaps those trips with the arithmetic on the current rows. Consecutive rows are asked
-//! for too: the hardware prefetchers alone gave the full-batch gradient half the speed. A
-//! prefetch is only a hint: it never faults and changes no value, so results keep their bits.
+//! for too: with the hardware prefetchers alone the full-batch gradient ran at less than half the
+//! speed. A prefetch is only a hint: it never faults and changes no value, so results keep their
+//! bits.
 
 /// How many rows ahead of the current one to fetch: enough to cover the trip to memory while the
 /// groups of rows before it are worked on, few enough (12 KB) that they are still in cache when

@@ -68,7 +68,7 @@ impl<const GRAD: bool, const LOSS: bool> Kernel for Chunk<'_, GRAD, LOSS> {
 /// One chunk for every model. Rows are read where they lie, each group of four asking memory for
 /// the rows [`LOOKAHEAD`] places ahead into the second-level cache ([`prefetch_row_l2`]), so that
 /// the trips to memory overlap the arithmetic: picked rows, whose order no hardware prefetcher
-/// can guess, and consecutive rows too, for which the hardware alone was measured at half the
+/// can guess, and consecutive rows too, which the hardware alone brought at less than half the
 /// speed. The rows are summed in the same order either way.
 #[inline(always)]
 fn chunk<const GRAD: bool, const LOSS: bool, L: Lanes>(
