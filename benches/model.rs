@@ -226,6 +226,19 @@ fn fma_chains(chains: &mut [[f64; 8]; 12], rounds: usize) {
         // SAFETY: the processor has just reported AVX-512 F and FMA.
         return unsafe { fma_chains_avx512(chains, rounds) };
     }
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+        // SAFETY: the processor has just reported AVX2 and FMA.
+        return unsafe { fma_chains_avx2(chains, rounds) };
+    }
+    fma_chains_portable(chains, rounds)
+}
+
+/// The portable loop built with AVX2 and FMA: two 4-lane fused multiply-adds per chain and round,
+/// as the row engine's AVX2 build does.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn fma_chains_avx2(chains: &mut [[f64; 8]; 12], rounds: usize) {
     fma_chains_portable(chains, rounds)
 }
 
