@@ -188,11 +188,11 @@ fn benches(c: &mut Criterion) {
 
 /// Sum of the given rows, in this order, in 8 lanes, on all cores in the kernel's chunks: a plain
 /// read of exactly the bytes a pass over those rows reads, asking memory for the rows ahead as the
-/// kernel does (into the second-level cache, [`LOOKAHEAD`] rows ahead). With `fmas_per_row`
-/// above 0 each row also costs that many fused multiply-adds on 8 lanes that touch no memory
+/// kernel does (into the second-level cache, [`LOOKAHEAD`] rows ahead). With `fma_rounds` above 0
+/// each row also costs that many rounds of 12 fused multiply-adds on 8 lanes that touch no memory
 /// (12 independent chains): the arithmetic of several models without its loads, stores and
-/// reductions, so that the gather plus it is the least a pass of those models can cost.
-fn gather_sum(values: &[f64], rows: &[usize], fmas_per_row: usize) -> f64 {
+/// reductions, so that the gather plus it is about the least a pass of those models can cost.
+fn gather_sum(values: &[f64], rows: &[usize], fma_rounds: usize) -> f64 {
     rows.par_chunks(CHUNK_ROWS)
         .map(|c| {
             let mut acc = [0.0f64; 8];
@@ -208,7 +208,7 @@ fn gather_sum(values: &[f64], rows: &[usize], fmas_per_row: usize) -> f64 {
                     }
                 }
                 acc[0] += values[i * 90 + 88] + values[i * 90 + 89];
-                fma_chains(&mut chains, fmas_per_row / 12);
+                fma_chains(&mut chains, fma_rounds);
             }
             acc.iter().sum::<f64>() + chains.iter().flatten().sum::<f64>()
         })
@@ -275,10 +275,10 @@ fn fma_chains_portable(chains: &mut [[f64; 8]; 12], rounds: usize) {
     }
 }
 
-/// Fused multiply-adds on 8 lanes per row of seven models: each model's logit (11 full chunks of
-/// the 90 features; the last 2 features apart, not counted) and gradient sums (12 chunks, the last
-/// one partial). [`gather_sum`] does whole rounds of 12, 156 of them.
-const SEVEN_MODELS_FMAS: usize = 7 * (11 + 12);
+/// Rounds of 12 fused multiply-adds on 8 lanes per row for seven models: each model's logit (11
+/// full chunks of the 90 features; the last 2 features apart, not counted) and gradient sums (12
+/// chunks, the last one partial) make 161, rounded down to 13 rounds (156).
+const SEVEN_MODELS_FMA_ROUNDS: usize = 7 * (11 + 12) / 12;
 
 /// One SGD epoch at batch 50,000 and one Newton step's Hessian, each beside a plain read of the
 /// same rows, with the ratios.
@@ -326,7 +326,7 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     let read_epoch_with_fmas = || {
         epoch
             .iter()
-            .map(|rows| gather_sum(values, rows, SEVEN_MODELS_FMAS))
+            .map(|rows| gather_sum(values, rows, SEVEN_MODELS_FMA_ROUNDS))
             .sum::<f64>()
     };
     let stride = train.len().div_ceil(HESSIAN_SAMPLE_ROWS);
@@ -383,9 +383,10 @@ fn epoch_and_newton_step(c: &mut Criterion, train: &Dataset, params: &Params) {
     );
     eprintln!(
         "SGD epoch of 7 models / read of the same rows: {sgd_seven:.2?} / {read:.2?} = {:.2}x; \
-         the read with the 7 models' {SEVEN_MODELS_FMAS} multiply-adds per row in registers \
-         (the least those models can cost) / the read: {read_fmas:.2?} / {read:.2?} = {:.2}x",
+         the read with the 7 models' {} multiply-adds per row in registers \
+         (about the least those models can cost) / the read: {read_fmas:.2?} / {read:.2?} = {:.2}x",
         sgd_seven.as_secs_f64() / read.as_secs_f64(),
+        SEVEN_MODELS_FMA_ROUNDS * 12,
         read_fmas.as_secs_f64() / read.as_secs_f64()
     );
     eprintln!(
